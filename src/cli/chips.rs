@@ -1,0 +1,82 @@
+//! `exportsim chips`: classification of each chip under the US rules in force at a quarter.
+
+use super::{Failure, load};
+use crate::model::{Origin, PolicyKind, Quarter, UsEffect};
+use std::path::Path;
+
+pub fn chips(path: &Path, at: Option<&str>) -> Result<(), Failure> {
+    let s = load(path)?;
+    let q: Quarter = match at {
+        Some(a) => a.parse().map_err(|e| Failure::Input(format!("error: --at: {e}")))?,
+        None => s.end,
+    };
+    let rules: Vec<_> = s
+        .policies
+        .iter()
+        .filter(|p| matches!(p.kind, PolicyKind::UsExport { .. }) && p.start <= q && p.end.is_none_or(|e| q <= e))
+        .collect();
+    println!("US rules in force at {q} (by their scheduled start; uncertain starts and probabilities are not applied):");
+    for r in &rules {
+        println!("  {:<24} from {}  {}", r.id, r.start, r.label);
+    }
+    let mut header = format!("\n{:<16} {:<8} {:>8} {:>7} {:>9} {:>7}", "chip", "origin", "TPP", "PD", "I/O GB/s", "BW TB/s");
+    for r in &rules {
+        header += &format!(" {:>12}", truncate(&r.id, 12));
+    }
+    header += &format!(" {:>12}", "governing");
+    println!("{header}");
+    for (c, chip) in s.chips.iter().enumerate() {
+        let pd = chip.performance_density().map(|x| format!("{x:.2}")).unwrap_or_else(|| "n/a".into());
+        let io = chip.interconnect_gbs.map(|x| format!("{x:.0}")).unwrap_or_else(|| "-".into());
+        let mut line = format!(
+            "{:<16} {:<8} {:>8.0} {:>7} {:>9} {:>7.2}",
+            chip.id,
+            chip.origin.as_str(),
+            chip.tpp(),
+            pd,
+            io,
+            chip.memory_bandwidth_tbs
+        );
+        let mut governing = "free";
+        let mut governing_start = None;
+        for r in &rules {
+            let PolicyKind::UsExport { covers, effect, .. } = &r.kind else { continue };
+            let status = if chip.origin == Origin::Domestic {
+                "-"
+            } else if covers[c] {
+                status_name(effect)
+            } else {
+                "free"
+            };
+            if covers[c] && governing_start.is_none_or(|g| r.start >= g) {
+                governing = status_name(effect);
+                governing_start = Some(r.start);
+            }
+            line += &format!(" {status:>12}");
+        }
+        if chip.origin == Origin::Domestic {
+            governing = "-";
+        }
+        line += &format!(" {governing:>12}");
+        println!("{line}");
+    }
+    println!("\nTPP = max(BF16 TFLOPS x 16, INT8 TOPS x 8); PD = TPP / die area (n/a: die area not public).");
+    println!("Status: controlled (ban), licence, notified, taxed, or free; the rule with the latest start governs.");
+    Ok(())
+}
+
+fn status_name(effect: &UsEffect) -> &'static str {
+    match effect {
+        UsEffect::Ban => "controlled",
+        UsEffect::Licence { .. } => "licence",
+        UsEffect::Notify => "notified",
+        UsEffect::Tax => "taxed",
+    }
+}
+
+fn truncate(s: &str, n: usize) -> &str {
+    match s.char_indices().nth(n) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}

@@ -1,0 +1,84 @@
+//! The command line: arguments, subcommands, progress and terminal tables.
+
+mod chips;
+mod run;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// How a command failed, which decides the exit code.
+#[derive(Debug)]
+pub enum Failure {
+    /// Bad input (scenario file, arguments, paths): exit 2.
+    Input(String),
+    /// Something went wrong while running: exit 1.
+    Runtime(anyhow::Error),
+}
+
+impl Failure {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Failure::Input(_) => 2,
+            Failure::Runtime(_) => 1,
+        }
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Input(m) => write!(f, "{m}"),
+            Failure::Runtime(e) => write!(f, "error: {e:#}"),
+        }
+    }
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Self {
+        Failure::Runtime(e)
+    }
+}
+
+#[derive(Debug, Parser)]
+#[command(name = "exportsim", version, about = "Monte Carlo scenarios of China's AI-chip market under export controls")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Simulate a scenario and write summary tables to an output directory.
+    Run(run::RunArgs),
+    /// Load and check a scenario, and print what it holds.
+    Validate {
+        /// The scenario file (TOML).
+        scenario: PathBuf,
+    },
+    /// Each chip's TPP, performance density and status under the US rules at a quarter.
+    Chips {
+        /// The scenario file (TOML).
+        scenario: PathBuf,
+        /// The quarter to classify at (default: the scenario's last quarter), e.g. 2024Q1.
+        #[arg(long)]
+        at: Option<String>,
+    },
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Command::Run(args) => run::run(args),
+        Command::Validate { scenario } => run::validate(&scenario),
+        Command::Chips { scenario, at } => chips::chips(&scenario, at.as_deref()),
+    }
+}
+
+/// Loads a scenario, printing warnings to stderr; errors become [`Failure::Input`].
+pub fn load(path: &std::path::Path) -> Result<crate::model::Scenario, Failure> {
+    let (scenario, warnings) = crate::scenario::load(path).map_err(|e| Failure::Input(e.to_string()))?;
+    for w in warnings {
+        eprint!("{w}");
+    }
+    Ok(scenario)
+}

@@ -1,0 +1,627 @@
+//! One run of the market: sample the inputs, then step quarter by quarter through
+//! availability, choice, constraints, supply and delivery. The equations are in
+//! `docs/model.md`; this file follows its numbering.
+
+use super::record::{Layout, Record};
+use super::rng::{StreamRng, param_stream, run_stream};
+use super::supply::allocate;
+use crate::model::dist::unit;
+use crate::model::*;
+use rand_distr::{Distribution as _, StandardNormal};
+
+/// How a US chip may be bought in a quarter under the governing US rule.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum UsStatus {
+    Free,
+    Ban,
+    Licence(usize),
+}
+
+/// Scratch space for runs, allocated once per worker and reused.
+pub struct Workspace {
+    layout: Layout,
+    values: Vec<f64>,
+    price: Vec<f64>,
+    /// Effective H100e per unit for each buyer's workload mix, `[b][c]`.
+    value: Vec<f64>,
+    taste: Vec<f64>,
+    policy_on: Vec<bool>,
+    policy_start: Vec<i64>,
+    policy_end: Vec<i64>,
+    licence_ok: Vec<bool>,
+    review_ok: Vec<bool>,
+    cap_left: Vec<f64>,
+    status: Vec<UsStatus>,
+    revenue_share: Vec<f64>,
+    duty: Vec<f64>,
+    grey_source: Vec<Option<usize>>,
+    /// This quarter's option for each buyer and chip: channel (if any), utility, paid price.
+    channel: Vec<Option<Channel>>,
+    utility: Vec<f64>,
+    paid: Vec<f64>,
+    weight: Vec<f64>,
+    /// Units due at quarter t, `[b][c][t]`; late backlog by age, `[b][c][age]`.
+    due: Vec<f64>,
+    late: Vec<f64>,
+    stock: Vec<f64>,
+    grey_request: Vec<f64>,
+    unserved_new: Vec<f64>,
+    request: Vec<f64>,
+    served: Vec<f64>,
+    due_len: usize,
+    ages: usize,
+}
+
+impl Workspace {
+    pub fn new(s: &Scenario) -> Workspace {
+        let layout = Layout::of(s);
+        let (b, c, p) = (layout.buyers, layout.chips, layout.policies);
+        let max_lead = s.supply.iter().flatten().map(|x| x.lead_time_quarters as usize).max().unwrap_or(0);
+        let due_len = layout.quarters + max_lead + 1;
+        let ages = s.settings.backlog_max_quarters as usize;
+        Workspace {
+            layout,
+            values: vec![0.0; s.params.len()],
+            price: vec![0.0; c],
+            value: vec![0.0; b * c],
+            taste: vec![0.0; b * c],
+            policy_on: vec![false; p],
+            policy_start: vec![0; p],
+            policy_end: vec![0; p],
+            licence_ok: vec![false; p * b],
+            review_ok: vec![false; p * b],
+            cap_left: vec![0.0; p * b],
+            status: vec![UsStatus::Free; c],
+            revenue_share: vec![0.0; c],
+            duty: vec![0.0; c],
+            grey_source: vec![None; c],
+            channel: vec![None; b * c],
+            utility: vec![0.0; b * c],
+            paid: vec![0.0; b * c],
+            weight: vec![0.0; c],
+            due: vec![0.0; b * c * due_len],
+            late: vec![0.0; b * c * ages.max(1)],
+            stock: vec![0.0; c],
+            grey_request: vec![0.0; b * c],
+            unserved_new: vec![0.0; b * c],
+            request: vec![0.0; b],
+            served: vec![0.0; b],
+            due_len,
+            ages,
+        }
+    }
+
+    /// The sampled value of an input in the current run.
+    pub fn value(&self, id: ParamId) -> f64 {
+        self.values[id.0]
+    }
+}
+
+/// Simulates run `run` of `scenario` with master seed `seed` into `record`.
+pub fn simulate(s: &Scenario, seed: u64, run: u64, ws: &mut Workspace, record: &mut Record) {
+    record.clear();
+    let mut rng = run_stream(seed, run);
+    sample_inputs(s, seed, run, ws, &mut rng);
+    for t in 0..ws.layout.quarters {
+        step(s, t, ws, &mut rng, record);
+    }
+}
+
+/// Step 0: draw every input from its own stream, then the run's own draws in a fixed order
+/// (taste noise, policy occurrence, licence approvals), all made whatever the values.
+fn sample_inputs(s: &Scenario, seed: u64, run: u64, ws: &mut Workspace, rng: &mut StreamRng) {
+    for (k, p) in s.params.iter().enumerate() {
+        ws.values[k] = if p.dist.is_fixed() { p.dist.mean() } else { p.dist.sample(&mut param_stream(seed, run, k)) };
+    }
+    let w = ws.value(s.settings.inference_bandwidth_weight);
+    let taste_sd = ws.value(s.settings.taste_sd);
+    for (c, chip) in s.chips.iter().enumerate() {
+        ws.price[c] = ws.value(chip.price_usd);
+    }
+    for (b, buyer) in s.buyers.iter().enumerate() {
+        let training = ws.value(buyer.training_share);
+        for (c, chip) in s.chips.iter().enumerate() {
+            let flops = chip.h100e();
+            let train = flops * ws.value(chip.training_efficiency);
+            let bandwidth = chip.memory_bandwidth_tbs / H100_MEMORY_BANDWIDTH_TBS;
+            let infer = (w * bandwidth + (1.0 - w) * flops) * ws.value(chip.inference_efficiency);
+            ws.value[b * s.chips.len() + c] = training * train + (1.0 - training) * infer;
+            let z: f64 = StandardNormal.sample(rng);
+            ws.taste[b * s.chips.len() + c] = taste_sd * z;
+        }
+    }
+    let origin = s.start.index();
+    for (p, policy) in s.policies.iter().enumerate() {
+        let u = unit(rng);
+        ws.policy_on[p] = u < ws.value(policy.probability);
+        let delay = policy.start_delay_quarters.map_or(0.0, |d| ws.value(d).floor());
+        ws.policy_start[p] = policy.start.index() + delay as i64 - origin;
+        ws.policy_end[p] = policy.end.map_or(i64::MAX, |e| e.index() - origin);
+        for b in 0..s.buyers.len() {
+            let i = p * s.buyers.len() + b;
+            let u = unit(rng);
+            let (ok, cap) = match &policy.kind {
+                PolicyKind::UsExport { effect: UsEffect::Licence { approval, cap_units_per_buyer, .. }, .. } => {
+                    (u < ws.value(*approval), cap_units_per_buyer.map_or(f64::INFINITY, |c| ws.value(c)))
+                }
+                PolicyKind::BeijingReview { cap_units_per_buyer, .. } => {
+                    (true, cap_units_per_buyer.map_or(f64::INFINITY, |c| ws.value(c)))
+                }
+                _ => (true, f64::INFINITY),
+            };
+            ws.licence_ok[i] = ok;
+            ws.cap_left[i] = cap;
+        }
+    }
+    for (c, supply) in s.supply.iter().enumerate() {
+        ws.stock[c] = supply.as_ref().map_or(0.0, |x| ws.value(x.stock));
+    }
+    ws.due.fill(0.0);
+    ws.late.fill(0.0);
+}
+
+fn active(ws: &Workspace, p: usize, t: usize) -> bool {
+    let t = t as i64;
+    ws.policy_on[p] && ws.policy_start[p] <= t && t <= ws.policy_end[p]
+}
+
+fn capacity(s: &Scenario, supply: &Supply, ws: &Workspace, q: Quarter) -> f64 {
+    let (base, since) = match supply.schedule.iter().rev().find(|(from, _)| *from <= q) {
+        Some((from, cap)) => (ws.value(*cap), q.index() - from.index()),
+        None => (ws.value(supply.capacity), q.index() - s.start.index()),
+    };
+    base * (1.0 + ws.value(supply.growth)).powi(since as i32)
+}
+
+/// Step 1: which rules are in force, each US chip's status under the governing rule, and
+/// which grey market supplies each chip.
+fn rules(s: &Scenario, t: usize, ws: &mut Workspace, rng: &mut StreamRng, record: &mut Record) {
+    let np = s.policies.len();
+    for p in 0..np {
+        record.policy_active[t * np + p] = active(ws, p, t);
+    }
+    for c in 0..s.chips.len() {
+        ws.status[c] = UsStatus::Free;
+        ws.revenue_share[c] = 0.0;
+        ws.duty[c] = 0.0;
+        ws.grey_source[c] = None;
+        let mut governing: Option<(i64, usize)> = None;
+        for (p, policy) in s.policies.iter().enumerate() {
+            match &policy.kind {
+                PolicyKind::UsExport { covers, .. } if covers[c] && active(ws, p, t) => {
+                    if governing.is_none_or(|(start, _)| ws.policy_start[p] >= start) {
+                        governing = Some((ws.policy_start[p], p));
+                    }
+                }
+                PolicyKind::GreyMarket { chips, .. } if chips[c] && active(ws, p, t) && ws.grey_source[c].is_none() => {
+                    ws.grey_source[c] = Some(p);
+                }
+                _ => {}
+            }
+        }
+        if let Some((_, p)) = governing {
+            if let PolicyKind::UsExport { effect, revenue_share, duty, .. } = &s.policies[p].kind {
+                ws.status[c] = match effect {
+                    UsEffect::Ban => UsStatus::Ban,
+                    UsEffect::Licence { .. } => UsStatus::Licence(p),
+                    UsEffect::Notify | UsEffect::Tax => UsStatus::Free,
+                };
+                ws.revenue_share[c] = revenue_share.map_or(0.0, |x| ws.value(x));
+                ws.duty[c] = duty.map_or(0.0, |x| ws.value(x));
+            }
+        }
+    }
+    // Beijing's review: one draw per (review, buyer) every quarter, made whether or not it binds.
+    for (p, policy) in s.policies.iter().enumerate() {
+        if let PolicyKind::BeijingReview { approval, .. } = &policy.kind {
+            for b in 0..s.buyers.len() {
+                let u = unit(rng);
+                ws.review_ok[p * s.buyers.len() + b] = u < ws.value(*approval);
+            }
+        }
+    }
+}
+
+/// The channel through which buyer `b` may legally buy chip `c` now, if any, and whether
+/// a Beijing ban also shuts the grey channel.
+fn legal_channel(s: &Scenario, t: usize, b: usize, c: usize, ws: &Workspace) -> (Option<Channel>, bool) {
+    let chip = &s.chips[c];
+    let nb = s.buyers.len();
+    let mut channel = match (chip.origin, ws.status[c]) {
+        (Origin::Domestic, _) | (Origin::Us, UsStatus::Free) => Some(Channel::Legal),
+        (Origin::Us, UsStatus::Ban) => None,
+        (Origin::Us, UsStatus::Licence(p)) => {
+            let delay = match &s.policies[p].kind {
+                PolicyKind::UsExport { effect: UsEffect::Licence { delay_quarters, .. }, .. } => *delay_quarters as i64,
+                _ => 0,
+            };
+            let ok = ws.licence_ok[p * nb + b] && t as i64 >= ws.policy_start[p] + delay && ws.cap_left[p * nb + b] > 0.0;
+            ok.then_some(Channel::Licensed)
+        }
+    };
+    let mut grey_blocked = false;
+    for (p, policy) in s.policies.iter().enumerate() {
+        if !policy.buyers[b] || !active(ws, p, t) {
+            continue;
+        }
+        match &policy.kind {
+            PolicyKind::BeijingBan { chips, include_grey } if chips[c] => {
+                channel = None;
+                grey_blocked |= *include_grey;
+            }
+            PolicyKind::BeijingReview { chips, .. } if chips[c] => {
+                if !ws.review_ok[p * nb + b] || ws.cap_left[p * nb + b] <= 0.0 {
+                    channel = None;
+                }
+            }
+            _ => {}
+        }
+    }
+    (channel, grey_blocked)
+}
+
+fn step(s: &Scenario, t: usize, ws: &mut Workspace, rng: &mut StreamRng, record: &mut Record) {
+    let q = s.start.offset(t as i64);
+    rules(s, t, ws, rng, record);
+    for b in 0..s.buyers.len() {
+        choose(s, t, q, b, ws, record);
+    }
+    for c in 0..s.chips.len() {
+        if let Some(supply) = &s.supply[c] {
+            let cap = capacity(s, supply, ws, q);
+            serve(s, t, c, cap, supply, ws, record);
+        }
+    }
+    if s.settings.unfilled == Unfilled::Reroute {
+        reroute(s, t, ws, record);
+    }
+    age_backlog(s, t, ws, record);
+    smuggle(s, t, ws, record);
+}
+
+/// Steps 2-4 for one buyer: options, logit split, quota, budget and caps; orders placed.
+fn choose(s: &Scenario, t: usize, q: Quarter, b: usize, ws: &mut Workspace, record: &mut Record) {
+    let buyer = &s.buyers[b];
+    let nc = s.chips.len();
+    let lay = record.layout;
+    let growth = ws.value(buyer.demand_growth);
+    let demand = ws.value(buyer.demand_h100e) * (1.0 + growth).powf(t as f64 / 4.0);
+    record.demand[lay.qb(t, b)] = demand;
+    let beta = ws.value(buyer.price_sensitivity);
+    let lock_in = ws.value(buyer.lock_in);
+    let appetite = ws.value(buyer.grey_appetite);
+    let mut best = f64::NEG_INFINITY;
+    for c in 0..nc {
+        let i = b * nc + c;
+        ws.channel[i] = None;
+        let chip = &s.chips[c];
+        if !chip.available_in(q) {
+            continue;
+        }
+        let (legal, grey_blocked) = legal_channel(s, t, b, c, ws);
+        if legal.is_none() {
+            cancel_backlog(s, t, b, c, ws, record);
+        }
+        let (channel, paid, bonus) = match legal {
+            Some(k) => (k, ws.price[c] * (1.0 + ws.duty[c]), 0.0),
+            None => match ws.grey_source[c] {
+                Some(g) if appetite > 0.0 && !grey_blocked => {
+                    let PolicyKind::GreyMarket { markup, .. } = &s.policies[g].kind else { continue };
+                    (Channel::Grey, ws.price[c] * ws.value(*markup), appetite.ln())
+                }
+                _ => continue,
+            },
+        };
+        let value = ws.value[i];
+        if value <= 0.0 || paid <= 0.0 {
+            continue;
+        }
+        let mut u = -beta * (paid / value).ln() + ws.taste[i] + bonus;
+        if chip.origin == Origin::Us {
+            u += lock_in;
+        }
+        for (p, policy) in s.policies.iter().enumerate() {
+            if let PolicyKind::BeijingGuidance { chips, penalty } = &policy.kind {
+                if chips[c] && policy.buyers[b] && active(ws, p, t) {
+                    u -= ws.value(*penalty);
+                }
+            }
+        }
+        ws.channel[i] = Some(channel);
+        ws.utility[i] = u;
+        ws.paid[i] = paid;
+        best = best.max(u);
+    }
+    if best == f64::NEG_INFINITY {
+        record.unmet[lay.qb(t, b)] += demand;
+        return;
+    }
+    // Logit shares of demand, by H100e.
+    let mut total = 0.0;
+    for c in 0..nc {
+        let i = b * nc + c;
+        ws.weight[c] = if ws.channel[i].is_some() { (ws.utility[i] - best).exp() } else { 0.0 };
+        total += ws.weight[c];
+    }
+    let (mut domestic, mut foreign) = (0.0, 0.0);
+    for c in 0..nc {
+        ws.weight[c] *= demand / total;
+        if s.chips[c].origin == Origin::Domestic { domestic += ws.weight[c] } else { foreign += ws.weight[c] }
+    }
+    let mut unmet = 0.0;
+    // Domestic quota: a floor on the domestic share of orders, enforced by rescaling.
+    let quota = s
+        .policies
+        .iter()
+        .enumerate()
+        .filter(|(p, policy)| policy.buyers[b] && active(ws, *p, t))
+        .filter_map(|(_, policy)| match &policy.kind {
+            PolicyKind::BeijingQuota { min_domestic_share } => Some(ws.value(*min_domestic_share)),
+            _ => None,
+        })
+        .fold(0.0, f64::max);
+    if demand > 0.0 && domestic < quota * demand {
+        let (fd, ff) = if domestic > 0.0 {
+            (quota * demand / domestic, (1.0 - quota) * demand / foreign.max(f64::MIN_POSITIVE))
+        } else {
+            unmet += quota * demand;
+            (0.0, 1.0 - quota)
+        };
+        for c in 0..nc {
+            ws.weight[c] *= if s.chips[c].origin == Origin::Domestic { fd } else { ff };
+        }
+    }
+    // Budget: scale every order down when the bill exceeds it.
+    if let Some(budget) = buyer.budget_usd.map(|x| ws.value(x)) {
+        let bill: f64 = (0..nc).map(|c| ws.weight[c] / s.chips[c].h100e() * ws.paid[b * nc + c]).filter(|x| x.is_finite()).sum();
+        if bill > budget {
+            let f = budget / bill;
+            for c in 0..nc {
+                unmet += ws.weight[c] * (1.0 - f);
+                ws.weight[c] *= f;
+            }
+        }
+    }
+    for c in 0..nc {
+        let i = b * nc + c;
+        let Some(channel) = ws.channel[i] else { continue };
+        let h = s.chips[c].h100e();
+        let mut units = ws.weight[c] / h;
+        units = apply_caps(s, t, b, c, channel, units, ws);
+        unmet += ws.weight[c] - units * h;
+        if units <= 0.0 {
+            continue;
+        }
+        record.ordered[lay.qbc(t, b, c)] += units;
+        match (channel, &s.supply[c]) {
+            (Channel::Grey, _) => ws.grey_request[i] += units,
+            (_, Some(supply)) => {
+                let due = t + supply.lead_time_quarters as usize;
+                ws.due[i * ws.due_len + due] += units;
+            }
+            (_, None) => deliver(s, t, b, c, channel, units, ws, record),
+        }
+    }
+    record.unmet[lay.qb(t, b)] += unmet.max(0.0);
+}
+
+/// Per-buyer caps of licences and reviews: orders beyond what is left are refused.
+fn apply_caps(s: &Scenario, t: usize, b: usize, c: usize, channel: Channel, units: f64, ws: &mut Workspace) -> f64 {
+    if channel == Channel::Grey {
+        return units;
+    }
+    let nb = s.buyers.len();
+    let mut units = units;
+    let mut capped = |i: usize, ws: &mut Workspace| {
+        units = units.min(ws.cap_left[i].max(0.0));
+    };
+    if let UsStatus::Licence(p) = ws.status[c] {
+        capped(p * nb + b, ws);
+    }
+    for (p, policy) in s.policies.iter().enumerate() {
+        if let PolicyKind::BeijingReview { chips, .. } = &policy.kind {
+            if chips[c] && policy.buyers[b] && active(ws, p, t) {
+                capped(p * nb + b, ws);
+            }
+        }
+    }
+    if let UsStatus::Licence(p) = ws.status[c] {
+        ws.cap_left[p * nb + b] -= units;
+    }
+    for (p, policy) in s.policies.iter().enumerate() {
+        if let PolicyKind::BeijingReview { chips, .. } = &policy.kind {
+            if chips[c] && policy.buyers[b] && active(ws, p, t) {
+                ws.cap_left[p * nb + b] -= units;
+            }
+        }
+    }
+    units
+}
+
+/// Orders that can no longer be delivered legally are cancelled: their compute is unmet.
+fn cancel_backlog(s: &Scenario, t: usize, b: usize, c: usize, ws: &mut Workspace, record: &mut Record) {
+    let i = b * s.chips.len() + c;
+    let mut units = 0.0;
+    for x in &mut ws.due[i * ws.due_len..(i + 1) * ws.due_len] {
+        units += *x;
+        *x = 0.0;
+    }
+    for x in &mut ws.late[i * ws.ages.max(1)..(i + 1) * ws.ages.max(1)] {
+        units += *x;
+        *x = 0.0;
+    }
+    let lay = record.layout;
+    record.unmet[lay.qb(t, b)] += units * s.chips[c].h100e();
+}
+
+/// Records a delivery: units, the buyer's spend, the vendor's revenue and the US share.
+/// Legal and licensed units pay list price plus duty; grey units pay the smuggler's markup
+/// and the vendor keeps list price (it sold the chip elsewhere).
+#[allow(clippy::too_many_arguments)]
+fn deliver(s: &Scenario, t: usize, b: usize, c: usize, channel: Channel, units: f64, ws: &Workspace, record: &mut Record) {
+    let lay = record.layout;
+    let i = lay.qbck(t, b, c, channel);
+    let price = ws.price[c];
+    let (paid, share, duty) = match channel {
+        Channel::Grey => (ws.paid[b * s.chips.len() + c], 0.0, 0.0),
+        _ => (price * (1.0 + ws.duty[c]), ws.revenue_share[c], ws.duty[c]),
+    };
+    record.delivered[i] += units;
+    record.spend[i] += units * paid;
+    record.revenue[lay.qc(t, c)] += units * price * (1.0 - share);
+    record.us_government[t] += units * price * (share + duty);
+}
+
+/// Step 5: a capacity-bound chip's supply serves the oldest backlog first, then orders due
+/// now, each tier shared by the chip's allocation rule. Leftover supply is kept as stock.
+fn serve(s: &Scenario, t: usize, c: usize, capacity: f64, supply: &Supply, ws: &mut Workspace, record: &mut Record) {
+    let nb = s.buyers.len();
+    let nc = s.chips.len();
+    let ages = ws.ages.max(1);
+    let mut available = capacity + ws.stock[c];
+    record.supply[record.layout.qc(t, c)] = available;
+    for tier in (0..=ws.ages).rev() {
+        // tier == ages: orders due now; lower tiers: late orders, oldest (ages-1) first.
+        let is_new = tier == ws.ages;
+        let age = if is_new { 0 } else { ws.ages - 1 - tier };
+        for b in 0..nb {
+            let i = b * nc + c;
+            ws.request[b] = if is_new { ws.due[i * ws.due_len + t] } else { ws.late[i * ages + age] };
+        }
+        allocate(&ws.request, available, &supply.allocation, &mut ws.served);
+        for b in 0..nb {
+            let i = b * nc + c;
+            let served = ws.served[b];
+            available -= served;
+            if served > 0.0 {
+                let channel = ws.channel[i].filter(|k| *k != Channel::Grey).unwrap_or(Channel::Legal);
+                deliver(s, t, b, c, channel, served, ws, record);
+            }
+            if is_new {
+                ws.due[i * ws.due_len + t] = 0.0;
+                ws.unserved_new[i] = ws.request[b] - served;
+            } else {
+                ws.late[i * ages + age] -= served;
+            }
+        }
+    }
+    ws.stock[c] = available.max(0.0);
+}
+
+/// Step 5b (`unfilled = "reroute"`): each buyer's unserved new orders, in H100e, are offered
+/// once to its other options that still have supply, split by the same logit weights.
+fn reroute(s: &Scenario, t: usize, ws: &mut Workspace, record: &mut Record) {
+    let nc = s.chips.len();
+    for b in 0..s.buyers.len() {
+        let missing: f64 = (0..nc).map(|c| ws.unserved_new[b * nc + c] * s.chips[c].h100e()).sum();
+        if missing <= 0.0 {
+            continue;
+        }
+        let mut total = 0.0;
+        for c in 0..nc {
+            let i = b * nc + c;
+            let open = matches!(ws.channel[i], Some(k) if k != Channel::Grey) && ws.unserved_new[i] <= 0.0;
+            let spare = if s.supply[c].is_some() { ws.stock[c] } else { f64::INFINITY };
+            ws.weight[c] = if open && spare > 0.0 { ws.utility[i].exp() } else { 0.0 };
+            total += ws.weight[c];
+        }
+        if total <= 0.0 {
+            continue;
+        }
+        let mut got = 0.0;
+        for c in 0..nc {
+            if ws.weight[c] <= 0.0 {
+                continue;
+            }
+            let i = b * nc + c;
+            let h = s.chips[c].h100e();
+            let want = missing * ws.weight[c] / total / h;
+            let units = if s.supply[c].is_some() { want.min(ws.stock[c]) } else { want };
+            if s.supply[c].is_some() {
+                ws.stock[c] -= units;
+            }
+            record.ordered[record.layout.qbc(t, b, c)] += units;
+            deliver(s, t, b, c, ws.channel[i].unwrap_or(Channel::Legal), units, ws, record);
+            got += units * h;
+        }
+        let kept = 1.0 - (got / missing).min(1.0);
+        for c in 0..nc {
+            ws.unserved_new[b * nc + c] *= kept;
+        }
+    }
+}
+
+/// Step 6: unserved orders age by a quarter; those older than `backlog_max_quarters` are
+/// cancelled (unmet). Records the backlog at the quarter's end.
+fn age_backlog(s: &Scenario, t: usize, ws: &mut Workspace, record: &mut Record) {
+    let nc = s.chips.len();
+    let ages = ws.ages;
+    let lay = record.layout;
+    for b in 0..s.buyers.len() {
+        for c in 0..nc {
+            let i = b * nc + c;
+            if s.supply[c].is_none() {
+                continue;
+            }
+            let slot = &mut ws.late[i * ages.max(1)..(i + 1) * ages.max(1)];
+            let expired = if ages == 0 { ws.unserved_new[i] } else { slot[ages - 1] };
+            if ages > 0 {
+                slot.copy_within(0..ages - 1, 1);
+                slot[0] = ws.unserved_new[i];
+            }
+            ws.unserved_new[i] = 0.0;
+            record.unmet[lay.qb(t, b)] += expired * s.chips[c].h100e();
+            let pending: f64 = ws.due[i * ws.due_len + t + 1..(i + 1) * ws.due_len].iter().sum();
+            record.backlog[lay.qbc(t, b, c)] = slot.iter().sum::<f64>() * f64::from(u8::from(ages > 0)) + pending;
+        }
+    }
+}
+
+/// Step 7: grey-market orders share each market's quarterly cap (cut by crackdowns); a
+/// fraction is seized. Unfilled and seized orders are unmet; there is no grey backlog.
+fn smuggle(s: &Scenario, t: usize, ws: &mut Workspace, record: &mut Record) {
+    let nc = s.chips.len();
+    let lay = record.layout;
+    let (mut factor, mut seizure_override) = (1.0, None);
+    for (p, policy) in s.policies.iter().enumerate() {
+        if let PolicyKind::Crackdown { cap_factor, seizure } = &policy.kind {
+            if active(ws, p, t) {
+                factor *= ws.value(*cap_factor);
+                if let Some(x) = seizure {
+                    seizure_override = Some(ws.value(*x));
+                }
+            }
+        }
+    }
+    for (g, policy) in s.policies.iter().enumerate() {
+        let PolicyKind::GreyMarket { cap_units_per_quarter, seizure, .. } = &policy.kind else { continue };
+        let mut total = 0.0;
+        for b in 0..s.buyers.len() {
+            for c in 0..nc {
+                if ws.grey_source[c] == Some(g) {
+                    total += ws.grey_request[b * nc + c];
+                }
+            }
+        }
+        if total <= 0.0 {
+            continue;
+        }
+        let cap = ws.value(*cap_units_per_quarter) * factor;
+        let fill = (cap / total).min(1.0);
+        let seized = seizure_override.unwrap_or(ws.value(*seizure));
+        for b in 0..s.buyers.len() {
+            for c in 0..nc {
+                let i = b * nc + c;
+                if ws.grey_source[c] != Some(g) || ws.grey_request[i] <= 0.0 {
+                    continue;
+                }
+                let req = ws.grey_request[i];
+                let got = req * fill;
+                deliver(s, t, b, c, Channel::Grey, got * (1.0 - seized), ws, record);
+                record.seized[lay.qc(t, c)] += got * seized;
+                record.unmet[lay.qb(t, b)] += (req - got * (1.0 - seized)) * s.chips[c].h100e();
+                ws.grey_request[i] = 0.0;
+            }
+        }
+    }
+}

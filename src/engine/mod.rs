@@ -1,0 +1,13 @@
+//! The market engine: one run is a pure function of (scenario, seed, run index); the Monte
+//! Carlo driver runs many in parallel. Nothing here prints, reads files or knows about the
+//! command line.
+
+pub mod market;
+pub mod montecarlo;
+pub mod record;
+pub mod rng;
+pub mod supply;
+
+pub use market::{Workspace, simulate};
+pub use montecarlo::{CHUNK_RUNS, Progress, Sink, simulate_runs};
+pub use record::{Layout, Record};

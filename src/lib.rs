@@ -1,0 +1,26 @@
+//! exportsim: a Monte Carlo simulator of export-control scenarios for China's AI-chip market.
+//!
+//! Data flows one way, and each arrow is a type boundary:
+//!
+//! ```text
+//! scenario TOML --scenario::load--> model::Scenario --engine::simulate_runs--> per-run Records
+//!     --stats::summary--> Summary --> report (CSV, JSON) and plot (charts)
+//! ```
+//!
+//! The engine is pure and silent; writers and charts read a [`stats::summary::Summary`] only.
+//!
+//! ```no_run
+//! use exportsim::{scenario, simulate};
+//! let (s, _warnings) = scenario::load("scenarios/baseline.toml".as_ref()).unwrap();
+//! let summary = simulate::summarize(&s, s.seed, 200, 0, &()).unwrap();
+//! let nvidia = summary.vendor("2028Q4", "nvidia", "compute_share").unwrap();
+//! println!("Nvidia's compute share in 2028Q4: median {:.1}%", nvidia.p50 * 100.0);
+//! ```
+
+pub mod cli;
+pub mod engine;
+pub mod model;
+pub mod report;
+pub mod scenario;
+pub mod simulate;
+pub mod stats;

@@ -1,0 +1,19 @@
+//! The `exportsim` binary: parse arguments, run, print the error, map the exit code
+//! (0 ok, 1 failed at run time, 2 invalid input).
+
+use clap::Parser;
+
+fn main() {
+    let cli = match exportsim::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            std::process::exit(code);
+        }
+    };
+    if let Err(failure) = exportsim::cli::run(cli) {
+        eprintln!("{failure}");
+        std::process::exit(failure.exit_code());
+    }
+}

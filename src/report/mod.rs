@@ -1,0 +1,101 @@
+//! Writers: the summary as CSV and JSON, and output directories that appear whole or not
+//! at all. Writers take `impl Write`, so tests can snapshot their bytes.
+
+pub mod outdir;
+
+pub use outdir::OutputDir;
+
+use crate::stats::Stats;
+use crate::stats::summary::{Row, Summary};
+use std::io::Write;
+
+const STATS_HEADER: [&str; 7] = ["mean", "sd", "p05", "p25", "p50", "p75", "p95"];
+
+fn stats_fields(s: &Stats) -> [String; 7] {
+    [s.mean, s.sd, s.p05, s.p25, s.p50, s.p75, s.p95].map(|x| format!("{x}"))
+}
+
+fn write_rows<'a>(w: impl Write, first: [&str; 3], rows: impl Iterator<Item = &'a Row>) -> csv::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record(first.iter().chain(STATS_HEADER.iter()))?;
+    for r in rows {
+        let f = stats_fields(&r.stats);
+        out.write_record([r.period.as_str(), r.key.as_str(), r.metric.as_str()].iter().copied().chain(f.iter().map(String::as_str)))?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// `summary.csv`: one row per (quarter, vendor, metric).
+pub fn write_summary_csv(s: &Summary, w: impl Write) -> csv::Result<()> {
+    let quarterly = s.vendor_rows.iter().filter(|r| r.period.contains('Q'));
+    write_rows(w, ["quarter", "vendor", "metric"], quarterly)
+}
+
+/// `yearly.csv`: one row per (year, vendor, metric), from each run's yearly totals.
+pub fn write_yearly_csv(s: &Summary, w: impl Write) -> csv::Result<()> {
+    let yearly = s.vendor_rows.iter().filter(|r| !r.period.contains('Q'));
+    write_rows(w, ["year", "vendor", "metric"], yearly)
+}
+
+/// `market.csv`: one row per (period, metric) for the whole market; periods are quarters
+/// then years.
+pub fn write_market_csv(s: &Summary, w: impl Write) -> csv::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record(["period", "metric"].iter().chain(STATS_HEADER.iter()))?;
+    for r in &s.market_rows {
+        let f = stats_fields(&r.stats);
+        out.write_record([r.period.as_str(), r.metric.as_str()].into_iter().chain(f.iter().map(String::as_str)))?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// `buyers.csv`: per (quarter, buyer, chip, channel, metric) mean and 90% interval.
+pub fn write_buyers_csv(s: &Summary, w: impl Write) -> csv::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record(["quarter", "buyer", "chip", "channel", "metric", "mean", "p05", "p50", "p95"])?;
+    for r in &s.buyer_rows {
+        let st = &r.stats;
+        let nums = [st.mean, st.p05, st.p50, st.p95].map(|x| format!("{x}"));
+        out.write_record(
+            [r.quarter.as_str(), &r.buyer, &r.chip, &r.channel, &r.metric].into_iter().chain(nums.iter().map(String::as_str)),
+        )?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// `chips.csv`: per (quarter, chip, metric) supply, orders, deliveries, backlog, seizures.
+pub fn write_chips_csv(s: &Summary, w: impl Write) -> csv::Result<()> {
+    write_rows(w, ["quarter", "chip", "metric"], s.chip_rows.iter())
+}
+
+/// `summary.json`: every table with the metadata.
+pub fn write_json(s: &Summary, w: impl Write) -> serde_json::Result<()> {
+    serde_json::to_writer_pretty(w, s)
+}
+
+/// Writes every result file of a run into `dir`.
+pub fn write_all(s: &Summary, resolved_toml: &str, dir: &std::path::Path) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let file = |name: &str| -> anyhow::Result<std::io::BufWriter<std::fs::File>> {
+        let path = dir.join(name);
+        Ok(std::io::BufWriter::new(std::fs::File::create(&path).with_context(|| format!("cannot create {}", path.display()))?))
+    };
+    write_summary_csv(s, file("summary.csv")?)?;
+    write_yearly_csv(s, file("yearly.csv")?)?;
+    write_market_csv(s, file("market.csv")?)?;
+    write_buyers_csv(s, file("buyers.csv")?)?;
+    write_chips_csv(s, file("chips.csv")?)?;
+    let mut json = file("summary.json")?;
+    write_json(s, &mut json)?;
+    json.write_all(b"\n")?;
+    json.flush()?;
+    let header = format!(
+        "# The scenario `{}` after `extends`, as simulated.\n# sha256 of the text below: {}\n\n",
+        s.metadata.scenario, s.metadata.scenario_hash
+    );
+    std::fs::write(dir.join("scenario.resolved.toml"), header + resolved_toml)?;
+    Ok(())
+}

@@ -1,0 +1,14 @@
+//! Running a scenario end to end: the engine's runs folded into a [`Summary`].
+
+use crate::engine::{Progress, simulate_runs};
+use crate::model::Scenario;
+use crate::stats::summary::{Cells, Summary, SummarySink};
+
+/// Simulates `runs` runs with `seed` on `threads` threads (0 = all cores) and summarizes them.
+pub fn summarize(s: &Scenario, seed: u64, runs: u64, threads: usize, progress: &dyn Progress) -> Result<Summary, rayon::ThreadPoolBuildError> {
+    let cells = Cells::of(s);
+    let sink = simulate_runs(s, seed, 0..runs, threads, progress, &|| SummarySink::new(&cells))?;
+    let mut scenario = s.clone();
+    scenario.seed = seed;
+    Ok(Summary::build(&scenario, &cells, &sink.acc))
+}
