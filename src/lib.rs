@@ -20,7 +20,10 @@
 pub mod cli;
 pub mod engine;
 pub mod model;
+pub mod outcome;
+pub mod plot;
 pub mod report;
 pub mod scenario;
 pub mod simulate;
 pub mod stats;
+pub mod study;

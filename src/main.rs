@@ -1,7 +1,8 @@
 //! The `exportsim` binary: parse arguments, run, print the error, map the exit code
-//! (0 ok, 1 failed at run time, 2 invalid input).
+//! (0 ok, 1 failed at run time, 2 invalid input, 130 interrupted).
 
 use clap::Parser;
+use std::io::Write;
 
 fn main() {
     let cli = match exportsim::cli::Cli::try_parse() {
@@ -12,8 +13,11 @@ fn main() {
             std::process::exit(code);
         }
     };
+    if let Err(e) = exportsim::report::outdir::remove_partials_on_interrupt() {
+        let _ = writeln!(std::io::stderr(), "warning: {e:#}");
+    }
     if let Err(failure) = exportsim::cli::run(cli) {
-        eprintln!("{failure}");
+        let _ = writeln!(std::io::stderr(), "{failure}"); // a closed stderr is not a panic
         std::process::exit(failure.exit_code());
     }
 }

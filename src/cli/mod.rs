@@ -1,9 +1,13 @@
 //! The command line: arguments, subcommands, progress and terminal tables.
 
+mod budget;
 mod chips;
+mod plot;
 mod run;
+mod study;
 
 use clap::{Parser, Subcommand};
+use std::io::Write;
 use std::path::PathBuf;
 
 /// How a command failed, which decides the exit code.
@@ -63,6 +67,16 @@ pub enum Command {
         #[arg(long)]
         at: Option<String>,
     },
+    /// Redraw the charts and report.html of an output directory from its summary.json.
+    Plot(plot::PlotArgs),
+    /// Overlay one vendor's share (median and 90% band) across scenarios' output directories.
+    Compare(plot::CompareArgs),
+    /// Every numeric parameter of a scenario with its path and value or distribution.
+    Params(study::ParamsArgs),
+    /// Outcomes over a grid of one or two parameters, with common random numbers.
+    Sweep(study::SweepArgs),
+    /// Which uncertain inputs matter: tornado, Morris screening or Sobol indices.
+    Sensitivity(study::SensitivityArgs),
 }
 
 /// Runs the parsed command line.
@@ -71,6 +85,11 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Run(args) => run::run(args),
         Command::Validate { scenario } => run::validate(&scenario),
         Command::Chips { scenario, at } => chips::chips(&scenario, at.as_deref()),
+        Command::Plot(args) => plot::plot(args),
+        Command::Compare(args) => plot::compare(args),
+        Command::Params(args) => study::params(args),
+        Command::Sweep(args) => study::sweep(args),
+        Command::Sensitivity(args) => study::sensitivity(args),
     }
 }
 
@@ -78,7 +97,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
 pub fn load(path: &std::path::Path) -> Result<crate::model::Scenario, Failure> {
     let (scenario, warnings) = crate::scenario::load(path).map_err(|e| Failure::Input(e.to_string()))?;
     for w in warnings {
-        eprint!("{w}");
+        let _ = write!(std::io::stderr(), "{w}"); // a closed stderr is not a panic
     }
     Ok(scenario)
 }

@@ -28,6 +28,9 @@ pub struct RunArgs {
     /// No progress bar and no table.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Run even if the estimated memory or time exceeds the machine's memory or a day.
+    #[arg(long)]
+    pub yes: bool,
 }
 
 struct Bar(indicatif::ProgressBar);
@@ -45,12 +48,18 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     if args.runs.is_some_and(|r| r > crate::scenario::validate::MAX_RUNS) {
         return Err(Failure::Input(format!("error: --runs must be at most {}", crate::scenario::validate::MAX_RUNS)));
     }
-    if args.threads == Some(0) {
-        return Err(Failure::Input("error: --threads must be at least 1".into()));
+    if args.threads.is_some_and(|t| t == 0 || t > 1024) {
+        return Err(Failure::Input("error: --threads must be between 1 and 1024".into()));
     }
     let scenario = load(&args.scenario)?;
     let runs = args.runs.unwrap_or(scenario.runs);
     let seed = args.seed.unwrap_or(scenario.seed);
+    let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    if let Some(why) = super::budget::Estimate::of(&scenario, runs, threads).refusal(super::budget::machine_memory()) {
+        if !args.yes {
+            return Err(Failure::Input(format!("error: {why}; use fewer --runs, or pass --yes to run it anyway")));
+        }
+    }
     let target = args.out.clone().unwrap_or_else(|| Path::new("output").join(&scenario.name));
     let out = OutputDir::create(&target).map_err(|e| Failure::Input(format!("error: {e:#}")))?;
     let bar = if args.quiet {
@@ -68,6 +77,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     let summary = summarize(&scenario, seed, runs, args.threads.unwrap_or(0), &Bar(bar.clone())).context("cannot start worker threads")?;
     bar.finish_and_clear();
     write_all(&summary, &scenario.resolved_toml, out.path())?;
+    super::plot::render(&summary, out.path(), Vec::new())?;
     let dir = out.commit()?;
     if !args.quiet {
         println!("{}", table(&summary));
@@ -135,7 +145,7 @@ pub fn validate(path: &Path) -> Result<(), Failure> {
     }
     println!("\n{} policies:", s.policies.len());
     for p in &s.policies {
-        let end = p.end.map(|q| q.to_string()).unwrap_or_else(|| "...".into());
+        let end = p.end.map(|q| q.to_string()).unwrap_or_default();
         let covered = match &p.kind {
             PolicyKind::UsExport { covers, .. } | PolicyKind::BeijingBan { chips: covers, .. } | PolicyKind::BeijingGuidance { chips: covers, .. } | PolicyKind::BeijingReview { chips: covers, .. } | PolicyKind::GreyMarket { chips: covers, .. } => {
                 let ids: Vec<&str> = s.chips.iter().zip(covers).filter(|(_, c)| **c).map(|(x, _)| x.id.as_str()).collect();

@@ -35,6 +35,15 @@ pub struct Workspace {
     revenue_share: Vec<f64>,
     duty: Vec<f64>,
     grey_source: Vec<Option<usize>>,
+    /// This quarter's policy states: in force, per policy; Beijing's measures per
+    /// `[b][c]` (guidance penalty, legal purchase barred, grey purchase barred) and the
+    /// domestic quota per buyer.
+    now: Vec<bool>,
+    penalty: Vec<f64>,
+    barred: Vec<bool>,
+    grey_barred: Vec<bool>,
+    quota: Vec<f64>,
+    reviews_now: bool,
     /// This quarter's option for each buyer and chip: channel (if any), utility, paid price.
     channel: Vec<Option<Channel>>,
     utility: Vec<f64>,
@@ -44,6 +53,10 @@ pub struct Workspace {
     due: Vec<f64>,
     late: Vec<f64>,
     stock: Vec<f64>,
+    /// Whether buyer b has orders for chip c in the book, `[b][c]` (lets idle pairs be skipped).
+    open: Vec<bool>,
+    /// The first review in force covering (b, c), for its per-buyer cap.
+    review_of: Vec<Option<usize>>,
     grey_request: Vec<f64>,
     unserved_new: Vec<f64>,
     request: Vec<f64>,
@@ -75,6 +88,12 @@ impl Workspace {
             revenue_share: vec![0.0; c],
             duty: vec![0.0; c],
             grey_source: vec![None; c],
+            now: vec![false; p],
+            penalty: vec![0.0; b * c],
+            barred: vec![false; b * c],
+            grey_barred: vec![false; b * c],
+            quota: vec![0.0; b],
+            reviews_now: false,
             channel: vec![None; b * c],
             utility: vec![0.0; b * c],
             paid: vec![0.0; b * c],
@@ -82,6 +101,8 @@ impl Workspace {
             due: vec![0.0; b * c * due_len],
             late: vec![0.0; b * c * ages.max(1)],
             stock: vec![0.0; c],
+            open: vec![false; b * c],
+            review_of: vec![None; b * c],
             grey_request: vec![0.0; b * c],
             unserved_new: vec![0.0; b * c],
             request: vec![0.0; b],
@@ -158,6 +179,7 @@ fn sample_inputs(s: &Scenario, seed: u64, run: u64, ws: &mut Workspace, rng: &mu
     }
     ws.due.fill(0.0);
     ws.late.fill(0.0);
+    ws.open.fill(false);
 }
 
 fn active(ws: &Workspace, p: usize, t: usize) -> bool {
@@ -178,7 +200,8 @@ fn capacity(s: &Scenario, supply: &Supply, ws: &Workspace, q: Quarter) -> f64 {
 fn rules(s: &Scenario, t: usize, ws: &mut Workspace, rng: &mut StreamRng, record: &mut Record) {
     let np = s.policies.len();
     for p in 0..np {
-        record.policy_active[t * np + p] = active(ws, p, t);
+        ws.now[p] = active(ws, p, t);
+        record.policy_active[t * np + p] = ws.now[p];
     }
     for c in 0..s.chips.len() {
         ws.status[c] = UsStatus::Free;
@@ -188,12 +211,12 @@ fn rules(s: &Scenario, t: usize, ws: &mut Workspace, rng: &mut StreamRng, record
         let mut governing: Option<(i64, usize)> = None;
         for (p, policy) in s.policies.iter().enumerate() {
             match &policy.kind {
-                PolicyKind::UsExport { covers, .. } if covers[c] && active(ws, p, t) => {
+                PolicyKind::UsExport { covers, .. } if covers[c] && ws.now[p] => {
                     if governing.is_none_or(|(start, _)| ws.policy_start[p] >= start) {
                         governing = Some((ws.policy_start[p], p));
                     }
                 }
-                PolicyKind::GreyMarket { chips, .. } if chips[c] && active(ws, p, t) && ws.grey_source[c].is_none() => {
+                PolicyKind::GreyMarket { chips, .. } if chips[c] && ws.now[p] && ws.grey_source[c].is_none() => {
                     ws.grey_source[c] = Some(p);
                 }
                 _ => {}
@@ -211,12 +234,57 @@ fn rules(s: &Scenario, t: usize, ws: &mut Workspace, rng: &mut StreamRng, record
             }
         }
     }
-    // Beijing's review: one draw per (review, buyer) every quarter, made whether or not it binds.
+    beijing(s, ws, rng);
+}
+
+/// Step 1b: Beijing's measures in force this quarter, spread over `[buyer][chip]`. The
+/// review makes one draw per (review, buyer) every quarter, whether or not it binds.
+fn beijing(s: &Scenario, ws: &mut Workspace, rng: &mut StreamRng) {
+    let (nb, nc) = (s.buyers.len(), s.chips.len());
+    ws.penalty.fill(0.0);
+    ws.barred.fill(false);
+    ws.grey_barred.fill(false);
+    ws.quota.fill(0.0);
+    ws.reviews_now = false;
+    ws.review_of.fill(None);
     for (p, policy) in s.policies.iter().enumerate() {
         if let PolicyKind::BeijingReview { approval, .. } = &policy.kind {
-            for b in 0..s.buyers.len() {
+            for b in 0..nb {
                 let u = unit(rng);
-                ws.review_ok[p * s.buyers.len() + b] = u < ws.value(*approval);
+                ws.review_ok[p * nb + b] = u < ws.value(*approval);
+            }
+        }
+        if !ws.now[p] {
+            continue;
+        }
+        for b in (0..nb).filter(|&b| policy.buyers[b]) {
+            let row = b * nc..(b + 1) * nc;
+            match &policy.kind {
+                PolicyKind::BeijingBan { chips, include_grey } => {
+                    for (c, i) in row.enumerate().filter(|(c, _)| chips[*c]) {
+                        let _ = c;
+                        ws.barred[i] = true;
+                        ws.grey_barred[i] |= *include_grey;
+                    }
+                }
+                PolicyKind::BeijingReview { chips, .. } => {
+                    ws.reviews_now = true;
+                    let refused = !ws.review_ok[p * nb + b] || ws.cap_left[p * nb + b] <= 0.0;
+                    for (_, i) in row.enumerate().filter(|(c, _)| chips[*c]) {
+                        ws.barred[i] |= refused;
+                        ws.review_of[i].get_or_insert(p);
+                    }
+                }
+                PolicyKind::BeijingGuidance { chips, penalty } => {
+                    let x = ws.value(*penalty);
+                    for (_, i) in row.enumerate().filter(|(c, _)| chips[*c]) {
+                        ws.penalty[i] += x;
+                    }
+                }
+                PolicyKind::BeijingQuota { min_domestic_share } => {
+                    ws.quota[b] = ws.quota[b].max(ws.value(*min_domestic_share));
+                }
+                _ => {}
             }
         }
     }
@@ -239,24 +307,11 @@ fn legal_channel(s: &Scenario, t: usize, b: usize, c: usize, ws: &Workspace) -> 
             ok.then_some(Channel::Licensed)
         }
     };
-    let mut grey_blocked = false;
-    for (p, policy) in s.policies.iter().enumerate() {
-        if !policy.buyers[b] || !active(ws, p, t) {
-            continue;
-        }
-        match &policy.kind {
-            PolicyKind::BeijingBan { chips, include_grey } if chips[c] => {
-                channel = None;
-                grey_blocked |= *include_grey;
-            }
-            PolicyKind::BeijingReview { chips, .. } if chips[c] => {
-                if !ws.review_ok[p * nb + b] || ws.cap_left[p * nb + b] <= 0.0 {
-                    channel = None;
-                }
-            }
-            _ => {}
-        }
+    let i = b * s.chips.len() + c;
+    if ws.barred[i] {
+        channel = None;
     }
+    let grey_blocked = ws.grey_barred[i];
     (channel, grey_blocked)
 }
 
@@ -320,13 +375,7 @@ fn choose(s: &Scenario, t: usize, q: Quarter, b: usize, ws: &mut Workspace, reco
         if chip.origin == Origin::Us {
             u += lock_in;
         }
-        for (p, policy) in s.policies.iter().enumerate() {
-            if let PolicyKind::BeijingGuidance { chips, penalty } = &policy.kind {
-                if chips[c] && policy.buyers[b] && active(ws, p, t) {
-                    u -= ws.value(*penalty);
-                }
-            }
-        }
+        u -= ws.penalty[i];
         ws.channel[i] = Some(channel);
         ws.utility[i] = u;
         ws.paid[i] = paid;
@@ -350,16 +399,7 @@ fn choose(s: &Scenario, t: usize, q: Quarter, b: usize, ws: &mut Workspace, reco
     }
     let mut unmet = 0.0;
     // Domestic quota: a floor on the domestic share of orders, enforced by rescaling.
-    let quota = s
-        .policies
-        .iter()
-        .enumerate()
-        .filter(|(p, policy)| policy.buyers[b] && active(ws, *p, t))
-        .filter_map(|(_, policy)| match &policy.kind {
-            PolicyKind::BeijingQuota { min_domestic_share } => Some(ws.value(*min_domestic_share)),
-            _ => None,
-        })
-        .fold(0.0, f64::max);
+    let quota = ws.quota[b];
     if demand > 0.0 && domestic < quota * demand {
         let (fd, ff) = if domestic > 0.0 {
             (quota * demand / domestic, (1.0 - quota) * demand / foreign.max(f64::MIN_POSITIVE))
@@ -387,7 +427,7 @@ fn choose(s: &Scenario, t: usize, q: Quarter, b: usize, ws: &mut Workspace, reco
         let Some(channel) = ws.channel[i] else { continue };
         let h = s.chips[c].h100e();
         let mut units = ws.weight[c] / h;
-        units = apply_caps(s, t, b, c, channel, units, ws);
+        units = apply_caps(s, b, c, channel, units, ws);
         unmet += ws.weight[c] - units * h;
         if units <= 0.0 {
             continue;
@@ -398,6 +438,7 @@ fn choose(s: &Scenario, t: usize, q: Quarter, b: usize, ws: &mut Workspace, reco
             (_, Some(supply)) => {
                 let due = t + supply.lead_time_quarters as usize;
                 ws.due[i * ws.due_len + due] += units;
+                ws.open[i] = true;
             }
             (_, None) => deliver(s, t, b, c, channel, units, ws, record),
         }
@@ -405,35 +446,24 @@ fn choose(s: &Scenario, t: usize, q: Quarter, b: usize, ws: &mut Workspace, reco
     record.unmet[lay.qb(t, b)] += unmet.max(0.0);
 }
 
-/// Per-buyer caps of licences and reviews: orders beyond what is left are refused.
-fn apply_caps(s: &Scenario, t: usize, b: usize, c: usize, channel: Channel, units: f64, ws: &mut Workspace) -> f64 {
+/// Per-buyer caps of licences and reviews: orders beyond what is left are refused. Where
+/// several reviews cover a chip, the first in the file counts its cap.
+fn apply_caps(s: &Scenario, b: usize, c: usize, channel: Channel, units: f64, ws: &mut Workspace) -> f64 {
     if channel == Channel::Grey {
         return units;
     }
     let nb = s.buyers.len();
-    let mut units = units;
-    let mut capped = |i: usize, ws: &mut Workspace| {
-        units = units.min(ws.cap_left[i].max(0.0));
+    let licence = match ws.status[c] {
+        UsStatus::Licence(p) => Some(p * nb + b),
+        _ => None,
     };
-    if let UsStatus::Licence(p) = ws.status[c] {
-        capped(p * nb + b, ws);
+    let review = ws.review_of[b * s.chips.len() + c].map(|p| p * nb + b);
+    let mut units = units;
+    for i in [licence, review].into_iter().flatten() {
+        units = units.min(ws.cap_left[i].max(0.0));
     }
-    for (p, policy) in s.policies.iter().enumerate() {
-        if let PolicyKind::BeijingReview { chips, .. } = &policy.kind {
-            if chips[c] && policy.buyers[b] && active(ws, p, t) {
-                capped(p * nb + b, ws);
-            }
-        }
-    }
-    if let UsStatus::Licence(p) = ws.status[c] {
-        ws.cap_left[p * nb + b] -= units;
-    }
-    for (p, policy) in s.policies.iter().enumerate() {
-        if let PolicyKind::BeijingReview { chips, .. } = &policy.kind {
-            if chips[c] && policy.buyers[b] && active(ws, p, t) {
-                ws.cap_left[p * nb + b] -= units;
-            }
-        }
+    for i in [licence, review].into_iter().flatten() {
+        ws.cap_left[i] -= units;
     }
     units
 }
@@ -441,6 +471,10 @@ fn apply_caps(s: &Scenario, t: usize, b: usize, c: usize, channel: Channel, unit
 /// Orders that can no longer be delivered legally are cancelled: their compute is unmet.
 fn cancel_backlog(s: &Scenario, t: usize, b: usize, c: usize, ws: &mut Workspace, record: &mut Record) {
     let i = b * s.chips.len() + c;
+    if !ws.open[i] {
+        return;
+    }
+    ws.open[i] = false;
     let mut units = 0.0;
     for x in &mut ws.due[i * ws.due_len..(i + 1) * ws.due_len] {
         units += *x;
@@ -480,8 +514,12 @@ fn serve(s: &Scenario, t: usize, c: usize, capacity: f64, supply: &Supply, ws: &
     let ages = ws.ages.max(1);
     let mut available = capacity + ws.stock[c];
     record.supply[record.layout.qc(t, c)] = available;
-    for tier in (0..=ws.ages).rev() {
-        // tier == ages: orders due now; lower tiers: late orders, oldest (ages-1) first.
+    if !(0..nb).any(|b| ws.open[b * nc + c]) {
+        ws.stock[c] = available;
+        return;
+    }
+    // Late orders first, oldest (age ages-1) to newest (age 0); then orders due now.
+    for tier in 0..=ws.ages {
         let is_new = tier == ws.ages;
         let age = if is_new { 0 } else { ws.ages - 1 - tier };
         for b in 0..nb {
@@ -517,12 +555,15 @@ fn reroute(s: &Scenario, t: usize, ws: &mut Workspace, record: &mut Record) {
         if missing <= 0.0 {
             continue;
         }
+        let open = |c: usize, ws: &Workspace| {
+            let i = b * nc + c;
+            let spare = if s.supply[c].is_some() { ws.stock[c] } else { f64::INFINITY };
+            matches!(ws.channel[i], Some(k) if k != Channel::Grey) && ws.unserved_new[i] <= 0.0 && spare > 0.0
+        };
+        let best = (0..nc).filter(|&c| open(c, ws)).map(|c| ws.utility[b * nc + c]).fold(f64::NEG_INFINITY, f64::max);
         let mut total = 0.0;
         for c in 0..nc {
-            let i = b * nc + c;
-            let open = matches!(ws.channel[i], Some(k) if k != Channel::Grey) && ws.unserved_new[i] <= 0.0;
-            let spare = if s.supply[c].is_some() { ws.stock[c] } else { f64::INFINITY };
-            ws.weight[c] = if open && spare > 0.0 { ws.utility[i].exp() } else { 0.0 };
+            ws.weight[c] = if open(c, ws) { (ws.utility[b * nc + c] - best).exp() } else { 0.0 };
             total += ws.weight[c];
         }
         if total <= 0.0 {
@@ -560,7 +601,7 @@ fn age_backlog(s: &Scenario, t: usize, ws: &mut Workspace, record: &mut Record) 
     for b in 0..s.buyers.len() {
         for c in 0..nc {
             let i = b * nc + c;
-            if s.supply[c].is_none() {
+            if s.supply[c].is_none() || !ws.open[i] {
                 continue;
             }
             let slot = &mut ws.late[i * ages.max(1)..(i + 1) * ages.max(1)];
@@ -572,7 +613,9 @@ fn age_backlog(s: &Scenario, t: usize, ws: &mut Workspace, record: &mut Record) 
             ws.unserved_new[i] = 0.0;
             record.unmet[lay.qb(t, b)] += expired * s.chips[c].h100e();
             let pending: f64 = ws.due[i * ws.due_len + t + 1..(i + 1) * ws.due_len].iter().sum();
-            record.backlog[lay.qbc(t, b, c)] = slot.iter().sum::<f64>() * f64::from(u8::from(ages > 0)) + pending;
+            let backlog = slot.iter().sum::<f64>() * f64::from(u8::from(ages > 0)) + pending;
+            record.backlog[lay.qbc(t, b, c)] = backlog;
+            ws.open[i] = backlog > 0.0;
         }
     }
 }
@@ -585,7 +628,7 @@ fn smuggle(s: &Scenario, t: usize, ws: &mut Workspace, record: &mut Record) {
     let (mut factor, mut seizure_override) = (1.0, None);
     for (p, policy) in s.policies.iter().enumerate() {
         if let PolicyKind::Crackdown { cap_factor, seizure } = &policy.kind {
-            if active(ws, p, t) {
+            if ws.now[p] {
                 factor *= ws.value(*cap_factor);
                 if let Some(x) = seizure {
                     seizure_override = Some(ws.value(*x));

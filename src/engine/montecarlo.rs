@@ -14,6 +14,8 @@ pub const CHUNK_RUNS: u64 = 256;
 /// Consumes runs' records; one per chunk, merged in chunk order.
 pub trait Sink: Send + Sized {
     fn add(&mut self, run: u64, record: &Record);
+    /// Called once when the chunk's last run has been added.
+    fn finish(&mut self) {}
     fn merge(&mut self, later: Self);
 }
 
@@ -65,5 +67,6 @@ fn simulate_chunk<S: Sink>(scenario: &Scenario, seed: u64, runs: Range<u64>, mak
         simulate(scenario, seed, run, &mut ws, &mut record);
         sink.add(run, &record);
     }
+    sink.finish();
     sink
 }

@@ -1,6 +1,7 @@
 //! Writers: the summary as CSV and JSON, and output directories that appear whole or not
 //! at all. Writers take `impl Write`, so tests can snapshot their bytes.
 
+pub mod html;
 pub mod outdir;
 
 pub use outdir::OutputDir;

@@ -1,60 +1,16 @@
 //! Problems found in scenario files, located by file, line and column, and rendered the way
 //! rustc renders its errors: the offending line with a caret under it.
 
+pub use super::locate::{DocPath, Seg, SourceFile, locate};
+
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-/// A step in the path to a value in a scenario document.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Seg {
-    Key(String),
-    /// The element of an array of tables whose `key` field equals `value` (`[[policy]] id = "x"`).
-    Item { key: &'static str, value: String },
-    Index(usize),
-}
-
-/// Where a value lives: `["policy", id = "h20_licence", "approval"]`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct DocPath(pub Vec<Seg>);
-
-impl DocPath {
-    pub fn key(mut self, key: &str) -> DocPath {
-        self.0.push(Seg::Key(key.to_string()));
-        self
-    }
-    pub fn item(mut self, key: &'static str, value: &str) -> DocPath {
-        self.0.push(Seg::Item { key, value: value.to_string() });
-        self
-    }
-    pub fn index(mut self, index: usize) -> DocPath {
-        self.0.push(Seg::Index(index));
-        self
-    }
-}
-
-impl fmt::Display for DocPath {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut first = true;
-        for seg in &self.0 {
-            match seg {
-                Seg::Key(k) if first => write!(f, "{k}")?,
-                Seg::Key(k) => write!(f, ".{k}")?,
-                Seg::Item { value, .. } => write!(f, "[{value}]")?,
-                Seg::Index(i) => write!(f, "[{i}]")?,
-            }
-            first = false;
-        }
-        Ok(())
-    }
-}
-
-/// One source file of a scenario (the scenario itself or a file it extends).
-#[derive(Debug, Clone)]
-pub struct SourceFile {
-    pub path: PathBuf,
-    pub text: String,
-}
+/// Longest stretch of a source line shown under an error; longer lines are cut around the caret.
+const SHOWN_LINE_CHARS: usize = 100;
+/// Most problems printed for one scenario; the rest are counted.
+pub const SHOWN_DIAGNOSTICS: usize = 50;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Severity {
@@ -83,12 +39,12 @@ pub struct Place {
 
 impl Place {
     pub fn from_span(text: &str, span: Range<usize>) -> Place {
-        let start = span.start.min(text.len());
+        let start = floor_boundary(text, span.start);
         let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
         let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         let line = text[..start].matches('\n').count() + 1;
         let column = text[line_start..start].chars().count() + 1;
-        let end = span.end.clamp(start, line_end);
+        let end = floor_boundary(text, span.end.clamp(start, line_end));
         Place {
             line,
             column,
@@ -96,6 +52,33 @@ impl Place {
             width: text[start..end].chars().count().max(1),
         }
     }
+
+    /// The line as shown: control characters replaced, and a long line cut to a window
+    /// around the caret. Returns the shown text and the caret's column in it (0-based).
+    fn shown(&self) -> (String, usize) {
+        let chars: Vec<char> = self.text.chars().map(|c| if c.is_control() && c != '\t' { '\u{fffd}' } else { c }).collect();
+        let caret = (self.column - 1).min(chars.len());
+        if chars.len() <= SHOWN_LINE_CHARS {
+            return (chars.into_iter().collect(), caret);
+        }
+        let from = caret.saturating_sub(SHOWN_LINE_CHARS / 2).min(chars.len().saturating_sub(SHOWN_LINE_CHARS));
+        let to = (from + SHOWN_LINE_CHARS).min(chars.len());
+        let mut shown: String = if from > 0 { "...".into() } else { String::new() };
+        let caret = caret - from + shown.len();
+        shown.extend(&chars[from..to]);
+        if to < chars.len() {
+            shown.push_str("...");
+        }
+        (shown, caret)
+    }
+}
+
+fn floor_boundary(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 impl Diagnostic {
@@ -107,6 +90,10 @@ impl Diagnostic {
             place: None,
             help: None,
         }
+    }
+
+    pub fn warning(file: &Path, message: impl Into<String>) -> Diagnostic {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(file, message) }
     }
 
     pub fn at(mut self, source: &SourceFile, span: Option<Range<usize>>) -> Diagnostic {
@@ -126,25 +113,25 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
+        let Some(p) = &self.place else {
+            // Not placed in a line (an unreadable file, a missing path): one line.
+            writeln!(f, "{label}: {}: {}", self.file.display(), self.message)?;
+            if let Some(help) = &self.help {
+                writeln!(f, "  = help: {help}")?;
+            }
+            return Ok(());
+        };
         writeln!(f, "{label}: {}", self.message)?;
-        match &self.place {
-            Some(p) => {
-                let gutter = p.line.to_string().len();
-                writeln!(f, "{:gutter$}--> {}:{}:{}", "", self.file.display(), p.line, p.column)?;
-                writeln!(f, "{:gutter$} |", "")?;
-                writeln!(f, "{} | {}", p.line, p.text)?;
-                let pad: String = p.text.chars().take(p.column - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
-                writeln!(f, "{:gutter$} | {pad}{}", "", "^".repeat(p.width))?;
-                if let Some(help) = &self.help {
-                    writeln!(f, "{:gutter$} = help: {help}", "")?;
-                }
-            }
-            None => {
-                writeln!(f, " --> {}", self.file.display())?;
-                if let Some(help) = &self.help {
-                    writeln!(f, "  = help: {help}")?;
-                }
-            }
+        let gutter = p.line.to_string().len();
+        let (text, caret) = p.shown();
+        writeln!(f, "{:gutter$}--> {}:{}:{}", "", self.file.display(), p.line, p.column)?;
+        writeln!(f, "{:gutter$} |", "")?;
+        writeln!(f, "{} | {text}", p.line)?;
+        let pad: String = text.chars().take(caret).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+        let width = p.width.min(text.chars().count().saturating_sub(caret).max(1));
+        writeln!(f, "{:gutter$} | {pad}{}", "", "^".repeat(width))?;
+        if let Some(help) = &self.help {
+            writeln!(f, "{:gutter$} = help: {help}", "")?;
         }
         Ok(())
     }
@@ -156,68 +143,44 @@ pub struct ScenarioError {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl ScenarioError {
+    pub fn one(d: Diagnostic) -> ScenarioError {
+        ScenarioError { diagnostics: vec![d] }
+    }
+
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
+    }
+}
+
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for d in &self.diagnostics {
-            writeln!(f, "{d}")?;
+        use fmt::Write;
+        let mut out = String::new();
+        for (i, d) in self.diagnostics.iter().take(SHOWN_DIAGNOSTICS).enumerate() {
+            if i > 0 && d.place.is_some() {
+                out.push('\n');
+            }
+            write!(out, "{d}")?;
         }
-        let errors = self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
-        write!(f, "the scenario has {errors} error{}", if errors == 1 { "" } else { "s" })
+        if self.diagnostics.len() > SHOWN_DIAGNOSTICS {
+            write!(out, "\n... and {} more problems not shown\n", self.diagnostics.len() - SHOWN_DIAGNOSTICS)?;
+        }
+        let errors = self.errors();
+        if errors > 1 {
+            write!(out, "\nthe scenario has {errors} errors")?;
+        }
+        f.write_str(out.trim_end())
     }
 }
 
 impl std::error::Error for ScenarioError {}
 
-/// Finds the byte span of `path` in a TOML text: the value if it is there, else the
-/// nearest enclosing table or key that is.
-pub fn locate(text: &str, path: &DocPath) -> Option<(Range<usize>, bool)> {
-    use toml::de::{DeTable, DeValue};
-    let doc = DeTable::parse(text).ok()?;
-    let root_span = doc.span();
-    let root = DeValue::Table(doc.into_inner());
-    let mut current: &DeValue = &root;
-    let mut best = root_span;
-    for (depth, seg) in path.0.iter().enumerate() {
-        let next = match seg {
-            Seg::Key(k) => match current {
-                DeValue::Table(t) => t.get(k.as_str()),
-                _ => None,
-            },
-            Seg::Index(i) => match current {
-                DeValue::Array(a) => a.iter().nth(*i),
-                _ => None,
-            },
-            Seg::Item { key, value } => match current {
-                DeValue::Array(a) => a.iter().find(|el| match el.get_ref() {
-                    DeValue::Table(t) => {
-                        t.get(*key).is_some_and(|v| matches!(v.get_ref(), DeValue::String(s) if s == value))
-                    }
-                    _ => false,
-                }),
-                _ => None,
-            },
-        };
-        match next {
-            Some(v) => {
-                best = v.span();
-                // For an array-of-tables element, point at its id rather than the whole table.
-                if let (Seg::Item { key, .. }, DeValue::Table(t)) = (seg, v.get_ref()) {
-                    if depth + 1 == path.0.len() {
-                        if let Some(idv) = t.get(*key) {
-                            best = idv.span();
-                        }
-                    }
-                }
-                current = v.get_ref();
-            }
-            None => return (depth > 0).then_some((best, false)),
-        }
-    }
-    Some((best, true))
-}
-
 /// The closest of `candidates` to `word`, if it is close enough to be a likely typo.
 pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    if word.len() > 64 {
+        return None; // a long string is not a typo of a short name
+    }
     candidates
         .into_iter()
         .map(|c| (edit_distance(word, c), c))
@@ -226,19 +189,27 @@ pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, c)| c)
 }
 
+/// Optimal string alignment distance: edits, with a swap of two neighbours counting as one.
 fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in rows.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=b.len() {
+        rows[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (rows[i - 1][j] + 1).min(rows[i][j - 1] + 1).min(rows[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = d;
         }
     }
-    row[b.len()]
+    rows[a.len()][b.len()]
 }
 
 #[cfg(test)]
@@ -256,12 +227,14 @@ mod tests {
         let missing = DocPath::default().key("policy").item("id", "b").key("start");
         let (span, exact) = locate(text, &missing).unwrap();
         assert!(!exact);
-        assert_eq!(Place::from_span(text, span).line, 7);
+        assert_eq!(Place::from_span(text, span).line, 8, "a missing field points at its table's id");
     }
 
     #[test]
     fn suggests_near_names() {
         assert_eq!(nearest("capacty", ["capacity", "growth", "stock"]), Some("capacity"));
         assert_eq!(nearest("zzz", ["capacity", "growth"]), None);
+        assert_eq!(nearest("nmae", ["name", "end", "runs"]), Some("name"));
+        assert_eq!(nearest("mxa", ["min", "max", "mode"]), Some("max"));
     }
 }

@@ -1,14 +1,24 @@
 //! Scenario files: TOML schema (raw serde types), `extends` chains, and validation into
 //! [`crate::model::Scenario`] with every problem located by file, line and column.
+//!
+//! The layers, in the order a file meets them: `load` reads files and resolves `extends`;
+//! `types` checks each file's field names and types; `validate` (with `numbers` and
+//! `policy`) checks meaning and builds the model; `warn` flags what is valid but likely
+//! unintended. `diagnostic` and `locate` place and render every problem.
 
 pub mod diagnostic;
 pub mod load;
+pub mod locate;
+pub mod numbers;
+mod policy;
 pub mod raw;
+pub mod types;
 pub mod validate;
+pub mod warn;
 
 pub use diagnostic::{Diagnostic, ScenarioError, Severity};
 
-use crate::model::{Origin, Scenario};
+use crate::model::Scenario;
 use std::path::Path;
 
 /// Reads, resolves and validates a scenario file. Warnings come back beside the scenario.
@@ -17,22 +27,13 @@ pub fn load(path: &Path) -> Result<(Scenario, Vec<Diagnostic>), ScenarioError> {
     validate::validate(&resolved)
 }
 
-/// Things that are allowed but probably not meant.
+/// As [`load`], with the scenario's text given; files it `extends` are read relative to `path`.
+pub fn load_text(path: &Path, text: &str) -> Result<(Scenario, Vec<Diagnostic>), ScenarioError> {
+    let resolved = load::resolve_text(path, text)?;
+    validate::validate(&resolved)
+}
+
+/// Things that are allowed but probably not meant, as plain messages.
 pub fn warnings(s: &Scenario) -> Vec<String> {
-    let mut out = Vec::new();
-    for chip in &s.chips {
-        if chip.available_until.is_some_and(|u| u < s.start) || chip.available_from > s.end {
-            out.push(format!("chip `{}` is never available within {}..{}", chip.id, s.start, s.end));
-        }
-    }
-    if !s.chips.iter().any(|c| c.origin == Origin::Domestic) {
-        out.push("the scenario has no domestic chips: domestic quotas cannot be met".into());
-    }
-    for b in &s.buyers {
-        let any = s.quarters().any(|q| s.chips.iter().any(|c| c.available_in(q)));
-        if !any {
-            out.push(format!("buyer `{}` can never buy anything: no chip is available in the horizon", b.id));
-        }
-    }
-    out
+    warn::warnings(s).into_iter().map(|(_, message)| message).collect()
 }

@@ -21,6 +21,22 @@ pub struct RawFile {
     pub buyer: Vec<RawBuyer>,
     #[serde(default)]
     pub policy: Vec<RawPolicy>,
+    /// Sweeps declared with the scenario; read by `exportsim sweep` (`crate::study`).
+    #[serde(default)]
+    pub sweep: Vec<RawSweep>,
+}
+
+/// A `[[sweep]]` table: the arguments of `exportsim sweep`, so a study can be committed.
+/// Checked when the sweep is run, not when the scenario loads.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSweep {
+    pub name: Option<String>,
+    /// `PATH=START:END:COUNT` or `PATH=V1,V2,...`, one or two.
+    pub param: Option<Vec<String>>,
+    pub outcome: Option<Vec<String>>,
+    pub runs: Option<u64>,
+    pub seed: Option<u64>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]

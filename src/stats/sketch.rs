@@ -35,6 +35,7 @@ fn midpoint(key: i64) -> f64 {
 
 impl Sketch {
     /// Adds a value; values at or below [`ZERO`] (and negative noise) count as zero.
+    #[inline]
     pub fn add(&mut self, x: f64) {
         if !(x > ZERO) {
             self.zeros += 1;
@@ -48,18 +49,31 @@ impl Sketch {
         self.zeros += n;
     }
 
+    #[inline]
     fn add_key(&mut self, k: i64, n: u64) {
+        let i = k.wrapping_sub(self.offset) as u64;
+        if i < self.counts.len() as u64 {
+            self.counts[i as usize] += n;
+            return;
+        }
+        self.grow_to(k);
+        self.counts[(k - self.offset) as usize] += n;
+    }
+
+    #[cold]
+    fn grow_to(&mut self, k: i64) {
         if self.counts.is_empty() {
             self.offset = k;
             self.counts.push(0);
         } else if k < self.offset {
-            let grow = (self.offset - k) as usize;
+            // Grow downwards with slack, so a run of ever-smaller values costs few moves.
+            let slack = (self.counts.len() / 4).max(8) as i64;
+            let grow = (self.offset - k + slack) as usize;
             self.counts.splice(0..0, std::iter::repeat_n(0, grow));
-            self.offset = k;
+            self.offset -= grow as i64;
         } else if k >= self.offset + self.counts.len() as i64 {
             self.counts.resize((k - self.offset + 1) as usize, 0);
         }
-        self.counts[(k - self.offset) as usize] += n;
     }
 
     pub fn count(&self) -> u64 {

@@ -34,7 +34,7 @@ pub struct Cells {
     /// 0 when the horizon starts in Q1, 3 when in Q4.
     first_quarter: usize,
     vendor_of_chip: Vec<usize>,
-    domestic: Vec<bool>,
+    domestic_vendor: Vec<bool>,
     h100e: Vec<f64>,
     vendor_at: usize,
     market_at: usize,
@@ -73,7 +73,7 @@ impl Cells {
             years,
             first_quarter: usize::from(s.start.quarter() - 1),
             vendor_of_chip: s.chips.iter().map(|x| x.vendor).collect(),
-            domestic: s.chips.iter().map(|x| x.origin == Origin::Domestic).collect(),
+            domestic_vendor: s.vendors.iter().map(|v| v.origin == Origin::Domestic).collect(),
             h100e: s.chips.iter().map(|x| x.h100e()).collect(),
             vendor_at,
             market_at,
@@ -112,88 +112,94 @@ impl Cells {
 
     /// Fills `out` (length [`Cells::len`]) from one run's record.
     pub fn extract(&self, r: &Record, out: &mut [f64]) {
+        // The per-run arrays are copied as they are: the cells mirror the record's layout.
+        out[self.delivered_at..self.ordered_at].copy_from_slice(&r.delivered);
+        out[self.ordered_at..self.backlog_at].copy_from_slice(&r.ordered);
+        out[self.backlog_at..self.demand_at].copy_from_slice(&r.backlog);
+        out[self.demand_at..self.unmet_at].copy_from_slice(&r.demand);
+        out[self.unmet_at..self.supply_at].copy_from_slice(&r.unmet);
+        out[self.supply_at..self.seized_at].copy_from_slice(&r.supply);
+        out[self.seized_at..self.policy_at].copy_from_slice(&r.seized);
+        for (o, a) in out[self.policy_at..self.total].iter_mut().zip(&r.policy_active) {
+            *o = f64::from(u8::from(*a));
+        }
+        out[..self.delivered_at].fill(0.0);
+        self.sum_quarters(r, out);
+        self.sum_years(out);
+        for p in 0..self.periods {
+            self.shares(p, out);
+        }
+    }
+
+    /// Vendor units, compute and revenue, and the market's raw totals, per quarter.
+    fn sum_quarters(&self, r: &Record, out: &mut [f64]) {
         let lay = self.layout;
-        out.fill(0.0);
-        // Raw sums per quarter and per year: vendor units, compute, revenue; market totals.
         for q in 0..lay.quarters {
-            let year = (self.first_quarter + q) / 4;
-            let yp = self.year_period(year);
             for b in 0..lay.buyers {
                 for c in 0..lay.chips {
-                    let v = self.vendor_of_chip[c];
                     let base = lay.qbck(q, b, c, Channel::Legal);
-                    let units: f64 = r.delivered[base..base + Channel::COUNT].iter().sum();
-                    let spend: f64 = r.spend[base..base + Channel::COUNT].iter().sum();
-                    for (k, ch) in Channel::ALL.iter().enumerate() {
-                        out[self.delivered_at + base + k] = r.delivered[base + k];
-                        if *ch == Channel::Grey {
-                            for p in [q, yp] {
-                                out[self.market_cell(p, 7)] += r.delivered[base + k];
-                            }
-                        }
+                    let d = &r.delivered[base..base + Channel::COUNT];
+                    let units = d[0] + d[1] + d[2];
+                    if units == 0.0 {
+                        continue;
                     }
-                    for p in [q, yp] {
-                        out[self.vendor_cell(p, v, 0)] += units;
-                        out[self.vendor_cell(p, v, 1)] += units * self.h100e[c];
-                        out[self.market_cell(p, 3)] += spend;
-                    }
-                    let i = lay.qbc(q, b, c);
-                    out[self.ordered_at + i] = r.ordered[i];
-                    out[self.backlog_at + i] = r.backlog[i];
+                    let v = self.vendor_of_chip[c];
+                    out[self.vendor_cell(q, v, 0)] += units;
+                    out[self.vendor_cell(q, v, 1)] += units * self.h100e[c];
+                    out[self.market_cell(q, 3)] += r.spend[base..base + Channel::COUNT].iter().sum::<f64>();
+                    out[self.market_cell(q, 7)] += d[Channel::Grey.index()];
                 }
                 let i = lay.qb(q, b);
-                out[self.demand_at + i] = r.demand[i];
-                out[self.unmet_at + i] = r.unmet[i];
-                for p in [q, yp] {
-                    out[self.market_cell(p, 5)] += r.demand[i];
-                    out[self.market_cell(p, 6)] += r.unmet[i];
-                }
+                out[self.market_cell(q, 5)] += r.demand[i];
+                out[self.market_cell(q, 6)] += r.unmet[i];
             }
             for c in 0..lay.chips {
-                let v = self.vendor_of_chip[c];
                 let i = lay.qc(q, c);
-                out[self.supply_at + i] = r.supply[i];
-                out[self.seized_at + i] = r.seized[i];
-                for p in [q, yp] {
-                    out[self.vendor_cell(p, v, 2)] += r.revenue[i];
-                    out[self.market_cell(p, 8)] += r.seized[i];
-                }
+                out[self.vendor_cell(q, self.vendor_of_chip[c], 2)] += r.revenue[i];
+                out[self.market_cell(q, 8)] += r.seized[i];
             }
-            for p in [q, yp] {
-                out[self.market_cell(p, 4)] += r.us_government[q];
-            }
-            for p in 0..lay.policies {
-                out[self.policy_at + q * lay.policies + p] = f64::from(u8::from(r.policy_active[q * lay.policies + p]));
-            }
+            out[self.market_cell(q, 4)] += r.us_government[q];
         }
-        // Shares and market totals per period.
-        for p in 0..self.periods {
-            let mut totals = [0.0; 3];
-            let mut domestic = [0.0; 3];
+    }
+
+    /// Yearly totals: the sums of each year's quarters (shares are recomputed, not summed).
+    fn sum_years(&self, out: &mut [f64]) {
+        for q in 0..self.layout.quarters {
+            let yp = self.year_period((self.first_quarter + q) / 4);
             for v in 0..self.vendors {
                 for m in 0..3 {
-                    totals[m] += out[self.vendor_cell(p, v, m)];
+                    out[self.vendor_cell(yp, v, m)] += out[self.vendor_cell(q, v, m)];
                 }
             }
-            for v in 0..self.vendors {
-                let is_domestic = self.vendor_is_domestic(v);
-                for m in 0..3 {
-                    let x = out[self.vendor_cell(p, v, m)];
-                    if is_domestic {
-                        domestic[m] += x;
-                    }
-                    out[self.vendor_cell(p, v, 3 + m)] = if totals[m] > 0.0 { x / totals[m] } else { 0.0 };
-                }
-            }
-            for m in 0..3 {
-                out[self.market_cell(p, m)] = totals[m];
-                out[self.market_cell(p, 9 + m)] = if totals[m] > 0.0 { domestic[m] / totals[m] } else { 0.0 };
+            for m in 3..9 {
+                out[self.market_cell(yp, m)] += out[self.market_cell(q, m)];
             }
         }
     }
 
-    fn vendor_is_domestic(&self, v: usize) -> bool {
-        self.vendor_of_chip.iter().zip(&self.domestic).any(|(&x, &d)| x == v && d)
+    /// Vendor shares, market totals and the domestic share for one period.
+    fn shares(&self, p: usize, out: &mut [f64]) {
+        let mut totals = [0.0; 3];
+        let mut domestic = [0.0; 3];
+        for v in 0..self.vendors {
+            for m in 0..3 {
+                let x = out[self.vendor_cell(p, v, m)];
+                totals[m] += x;
+                if self.domestic_vendor[v] {
+                    domestic[m] += x;
+                }
+            }
+        }
+        for v in 0..self.vendors {
+            for m in 0..3 {
+                let x = out[self.vendor_cell(p, v, m)];
+                out[self.vendor_cell(p, v, 3 + m)] = if totals[m] > 0.0 { x / totals[m] } else { 0.0 };
+            }
+        }
+        for m in 0..3 {
+            out[self.market_cell(p, m)] = totals[m];
+            out[self.market_cell(p, 9 + m)] = if totals[m] > 0.0 { domestic[m] / totals[m] } else { 0.0 };
+        }
     }
 }
 
@@ -227,6 +233,9 @@ pub struct ChipInfo {
     pub origin: String,
     /// True when the chip has a [[supply]] limit.
     pub capacity_bound: bool,
+    /// H100-equivalents per unit (dense BF16 TFLOPS / 989), to turn units into compute.
+    #[serde(default)]
+    pub h100e: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -241,8 +250,24 @@ pub struct PolicyInfo {
     pub id: String,
     pub kind: String,
     pub label: String,
+    /// The quarter the policy starts, as written in the scenario (before any drawn delay).
+    #[serde(default)]
+    pub start: String,
+    /// The last quarter in force, if the scenario gives one.
+    #[serde(default)]
+    pub end: Option<String>,
+    /// Probability that the policy happens in a run: a number or a distribution.
+    #[serde(default)]
+    pub probability: String,
     /// Share of runs in which the policy was in force, per quarter.
     pub active_share: Vec<f64>,
+}
+
+/// One uncertain input of the scenario: its path and the distribution it is drawn from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UncertainInput {
+    pub path: String,
+    pub distribution: String,
 }
 
 /// One row of a tidy table: a period (`2024Q3` or `2024`), a key, a metric and its stats.
@@ -279,6 +304,9 @@ pub struct Summary {
     pub chips: Vec<ChipInfo>,
     pub buyers: Vec<BuyerInfo>,
     pub policies: Vec<PolicyInfo>,
+    /// Every input drawn from a distribution (fixed inputs are left out), for reports.
+    #[serde(default)]
+    pub uncertain: Vec<UncertainInput>,
     /// Per (period, vendor, metric); periods are quarters then years.
     pub vendor_rows: Vec<Row>,
     /// Per (period, `market`, metric).
@@ -373,6 +401,9 @@ impl Summary {
                 id: policy.id.clone(),
                 kind: policy.kind.name().into(),
                 label: policy.label.clone(),
+                start: policy.start.to_string(),
+                end: policy.end.map(|q| q.to_string()),
+                probability: s.param(policy.probability).dist.to_string(),
                 active_share: (0..lay.quarters).map(|q| acc.mean(cells.policy_at + q * lay.policies + p)).collect(),
             })
             .collect();
@@ -404,10 +435,17 @@ impl Summary {
                     vendor: s.vendors[x.vendor].id.clone(),
                     origin: x.origin.as_str().into(),
                     capacity_bound: s.supply[c].is_some(),
+                    h100e: x.h100e(),
                 })
                 .collect(),
             buyers: s.buyers.iter().map(|b| BuyerInfo { id: b.id.clone(), name: b.name.clone(), class: b.class.clone() }).collect(),
             policies,
+            uncertain: s
+                .params
+                .iter()
+                .filter(|p| !p.dist.is_fixed())
+                .map(|p| UncertainInput { path: p.path.clone(), distribution: p.dist.to_string() })
+                .collect(),
             vendor_rows,
             market_rows,
             buyer_rows,
@@ -426,23 +464,89 @@ impl Summary {
     }
 }
 
-/// The sink that feeds the summary: one accumulator per chunk plus a scratch row.
+/// Sketch sets shared by the chunks of a simulation: a chunk borrows one, fills it and
+/// gives it back, so there are about as many as threads, whatever the run count.
+pub struct SketchPool {
+    cells: usize,
+    free: std::sync::Mutex<Vec<Accumulator>>,
+}
+
+impl SketchPool {
+    pub fn new(cells: usize) -> SketchPool {
+        SketchPool { cells, free: std::sync::Mutex::new(Vec::new()) }
+    }
+
+    fn take(&self) -> Accumulator {
+        let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
+        free.pop().unwrap_or_else(|| Accumulator::new(self.cells).take_sketches())
+    }
+
+    fn give(&self, sketches: Accumulator) {
+        self.free.lock().unwrap_or_else(|e| e.into_inner()).push(sketches);
+    }
+
+    /// All sketches merged (exact, so the order they are merged in does not matter).
+    pub fn merged(self) -> Accumulator {
+        let mut all = Accumulator::new(self.cells).take_sketches();
+        for s in self.free.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            all.merge_sketches(&s);
+        }
+        all
+    }
+}
+
+/// Rows buffered before they are folded into the accumulators: enough to make the
+/// cell-by-cell pass cache-friendly, few enough to stay in cache.
+const FLUSH_ROWS: usize = 32;
+
+/// The sink that feeds the summary. Each chunk buffers its runs' rows and folds them in
+/// cell by cell when the chunk ends: moments into its own accumulator (merged in run
+/// order), sketches into a set borrowed from the pool.
 pub struct SummarySink<'a> {
     pub cells: &'a Cells,
     pub acc: Accumulator,
-    row: Vec<f64>,
+    pool: &'a SketchPool,
+    rows: Vec<f64>,
+    count: usize,
 }
 
 impl<'a> SummarySink<'a> {
-    pub fn new(cells: &'a Cells) -> SummarySink<'a> {
-        SummarySink { cells, acc: Accumulator::new(cells.len()), row: vec![0.0; cells.len()] }
+    pub fn new(cells: &'a Cells, pool: &'a SketchPool) -> SummarySink<'a> {
+        SummarySink { cells, acc: Accumulator::new(cells.len()).without_sketches(), pool, rows: Vec::new(), count: 0 }
+    }
+
+    /// Folds the buffered rows in, cell by cell.
+    fn flush(&mut self) {
+        if self.count == 0 {
+            return;
+        }
+        let n = self.cells.len();
+        let mut sketches = self.pool.take();
+        self.acc.add_rows(&self.rows[..self.count * n], self.count, sketches.sketches_mut());
+        self.pool.give(sketches);
+        self.count = 0;
+    }
+
+    /// The moments gathered so far (without sketches: those are in the pool).
+    pub fn into_accumulator(self) -> Accumulator {
+        self.acc
     }
 }
 
 impl crate::engine::Sink for SummarySink<'_> {
     fn add(&mut self, _run: u64, record: &Record) {
-        self.cells.extract(record, &mut self.row);
-        self.acc.add(&self.row);
+        let n = self.cells.len();
+        self.rows.resize((self.count + 1) * n, 0.0);
+        self.cells.extract(record, &mut self.rows[self.count * n..]);
+        self.count += 1;
+        if self.count == FLUSH_ROWS {
+            self.flush();
+        }
+    }
+
+    fn finish(&mut self) {
+        self.flush();
+        self.rows = Vec::new();
     }
 
     fn merge(&mut self, later: Self) {

@@ -1,0 +1,108 @@
+//! `exportsim plot DIR` (redraw the charts and report of a saved output directory) and
+//! `exportsim compare DIR...` (one vendor's share across scenarios); also the chart and
+//! report step of `exportsim run`.
+
+use super::Failure;
+use crate::plot::{self, Chart, Named, PlotError};
+use crate::report::OutputDir;
+use crate::stats::summary::Summary;
+use anyhow::Context;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, clap::Args)]
+pub struct PlotArgs {
+    /// An output directory of `exportsim run` (it holds summary.json).
+    pub dir: PathBuf,
+    /// Also draw where each buyer's compute came from in this year (repeatable), e.g. 2027.
+    #[arg(long = "year", value_name = "YEAR")]
+    pub years: Vec<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CompareArgs {
+    /// Output directories of `exportsim run`, one per scenario (two to six).
+    #[arg(required = true, num_args = 2..)]
+    pub dirs: Vec<PathBuf>,
+    /// The vendor to compare (e.g. nvidia, huawei), or `domestic` for all domestic vendors.
+    #[arg(long)]
+    pub vendor: String,
+    /// compute_share, units_share or revenue_share (or units, compute_h100e, revenue_usd).
+    #[arg(long, default_value = "compute_share")]
+    pub metric: String,
+    /// The chart file, .png or .svg (default: output/compare_<vendor>_<metric>.png).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// Draws every chart of `s` (and `extra` ones) into `dir/charts/` and writes
+/// `dir/report.html`; `dir` is the temporary directory of a run being written.
+pub fn render(s: &Summary, dir: &Path, extra: Vec<Chart>) -> anyhow::Result<()> {
+    let rendered = plot::write_charts(s, with_all(s, extra), &dir.join("charts"))?;
+    let path = dir.join("report.html");
+    std::fs::write(&path, crate::report::html::render(s, &rendered)).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Every chart of `s`, then `extra`.
+fn with_all(s: &Summary, extra: Vec<Chart>) -> Vec<Chart> {
+    let mut charts = Chart::all(s);
+    charts.extend(extra);
+    charts
+}
+
+/// Reads `dir/summary.json`.
+fn read_summary(dir: &Path) -> Result<Summary, Failure> {
+    let path = dir.join("summary.json");
+    let file = std::fs::File::open(&path)
+        .map_err(|e| Failure::Input(format!("error: cannot read {}: {e}; is {} an output directory of `exportsim run`?", path.display(), dir.display())))?;
+    serde_json::from_reader(std::io::BufReader::new(file))
+        .map_err(|e| Failure::Input(format!("error: {} is not a summary written by this version of exportsim: {e}", path.display())))
+}
+
+pub fn plot(args: PlotArgs) -> Result<(), Failure> {
+    let s = read_summary(&args.dir)?;
+    if let Some(y) = args.years.iter().find(|y| !s.years.contains(y)) {
+        return Err(Failure::Input(format!("error: --year {y} is outside the horizon; years: {}", s.years.join(", "))));
+    }
+    let charts = with_all(&s, args.years.into_iter().map(|y| Chart::Buyers(Some(y))).collect());
+    let out = OutputDir::create(&args.dir.join("charts")).map_err(|e| Failure::Input(format!("error: {e:#}")))?;
+    let rendered = plot::write_charts(&s, charts, out.path()).map_err(anyhow::Error::from)?;
+    let mut report = tempfile::NamedTempFile::new_in(&args.dir).context("cannot write the report")?;
+    crate::report::html::write_html(&s, &rendered, &mut report).context("cannot write the report")?;
+    let dir = out.commit()?;
+    report.persist(args.dir.join("report.html")).context("cannot write report.html")?;
+    println!("{} charts in {}; report in {}", rendered.len(), dir.display(), args.dir.join("report.html").display());
+    Ok(())
+}
+
+pub fn compare(args: CompareArgs) -> Result<(), Failure> {
+    let summaries = args.dirs.iter().map(|d| read_summary(d)).collect::<Result<Vec<_>, _>>()?;
+    let runs: Vec<Named> = summaries.iter().zip(&args.dirs).map(|(s, d)| Named { name: scenario_name(s, d, &summaries), summary: s }).collect();
+    let out = args.out.unwrap_or_else(|| Path::new("output").join(format!("compare_{}_{}.png", args.vendor, args.metric)));
+    let svg = match out.extension().and_then(|e| e.to_str()) {
+        Some("svg") => true,
+        Some("png") => false,
+        _ => return Err(Failure::Input(format!("error: --out {} must end in .png or .svg", out.display()))),
+    };
+    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    let drawn = if svg {
+        plot::compare_svg(&runs, &args.vendor, &args.metric).and_then(|text| std::fs::write(&out, text).map_err(|source| PlotError::Io { path: out.clone(), source }))
+    } else {
+        plot::compare_png(&runs, &args.vendor, &args.metric, &out)
+    };
+    match drawn {
+        Err(PlotError::Incompatible(m)) => Err(Failure::Input(format!("error: {m}"))),
+        Err(e) => Err(Failure::Runtime(e.into())),
+        Ok(()) => {
+            println!("{}", out.display());
+            Ok(())
+        }
+    }
+}
+
+/// A scenario's name, or its directory when two compared runs share a name.
+fn scenario_name(s: &Summary, dir: &Path, all: &[Summary]) -> String {
+    let same = all.iter().filter(|o| o.metadata.scenario == s.metadata.scenario).count();
+    if same > 1 { dir.display().to_string() } else { s.metadata.scenario.clone() }
+}

@@ -1,0 +1,129 @@
+//! Runs a [`Plan`] through the engine and keeps every run's outcome values.
+//!
+//! Work is split into blocks of (point, up to [`BLOCK_RUNS`] runs) that do not depend on
+//! the thread count; each block simulates its runs with the engine's pure one-run function
+//! ([`crate::engine::simulate`]) and the values land in fixed slots, so the result is the
+//! same bits on 1 thread or 64. Blocks (rather than `simulate_runs`' 256-run chunks per
+//! point) keep every core busy when a study has many points with few runs each, as Sobol
+//! and Morris designs do.
+
+use super::{Model, Plan, StudyError};
+use crate::engine::{Layout, Progress, Record, Workspace, simulate as simulate_run};
+use crate::model::{ParamId, Scenario};
+use crate::outcome::Outcome;
+use rayon::prelude::*;
+use std::ops::Range;
+
+/// Runs per block of work.
+pub const BLOCK_RUNS: u64 = 64;
+
+/// Every run's value of every outcome at every point of a plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Values {
+    pub points: usize,
+    pub outcomes: usize,
+    pub runs: usize,
+    /// `[point][outcome][run]`
+    data: Vec<f64>,
+}
+
+impl Values {
+    /// The runs' values of `outcome` at `point`, in run order.
+    pub fn runs_of(&self, point: usize, outcome: usize) -> &[f64] {
+        let at = (point * self.outcomes + outcome) * self.runs;
+        &self.data[at..at + self.runs]
+    }
+
+    /// The mean over runs of `outcome` at `point` (summed in run order).
+    pub fn mean(&self, point: usize, outcome: usize) -> f64 {
+        self.runs_of(point, outcome).iter().sum::<f64>() / self.runs as f64
+    }
+}
+
+/// Simulates every (point, run) of `plan` on `threads` threads (0 = all cores) and
+/// evaluates `outcomes` on each run. `progress` hears of every finished block.
+pub fn simulate(base: &Scenario, plan: &Plan, outcomes: &[Outcome], threads: usize, progress: &dyn Progress) -> Result<Values, StudyError> {
+    // The scenario text is not needed to simulate; dropping it makes per-point copies cheap.
+    let mut lean = base.clone();
+    lean.resolved_toml = String::new();
+    let blocks: Vec<(usize, Range<u64>)> = (0..plan.points.len())
+        .flat_map(|p| (0..plan.runs).step_by(BLOCK_RUNS as usize).map(move |a| (p, a..(a + BLOCK_RUNS).min(plan.runs))))
+        .collect();
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
+    let start = || (Workspace::new(&lean), Record::new(Layout::of(&lean)));
+    let results: Vec<Vec<f64>> = pool.install(|| {
+        blocks
+            .par_iter()
+            .map_init(start, |(ws, record), (p, runs)| {
+                let scenario = plan.points[*p].apply(&lean);
+                let n = (runs.end - runs.start) as usize;
+                let mut out = vec![0.0; outcomes.len() * n];
+                for (j, r) in runs.clone().enumerate() {
+                    simulate_run(&scenario, plan.seed, plan.run_of(r), ws, record);
+                    for (o, outcome) in outcomes.iter().enumerate() {
+                        out[o * n + j] = outcome.evaluate(record);
+                    }
+                }
+                progress.advance(n as u64);
+                out
+            })
+            .collect()
+    });
+    Ok(assemble(plan, outcomes.len(), &blocks, results))
+}
+
+fn assemble(plan: &Plan, outcomes: usize, blocks: &[(usize, Range<u64>)], results: Vec<Vec<f64>>) -> Values {
+    let runs = plan.runs as usize;
+    let mut data = vec![0.0; plan.points.len() * outcomes * runs];
+    for ((p, range), block) in blocks.iter().zip(results) {
+        let n = (range.end - range.start) as usize;
+        for o in 0..outcomes {
+            let at = (p * outcomes + o) * runs + range.start as usize;
+            data[at..at + n].copy_from_slice(&block[o * n..(o + 1) * n]);
+        }
+    }
+    Values { points: plan.points.len(), outcomes, runs, data }
+}
+
+/// Seconds one simulation of `base` takes on one core, from a short pilot of `runs` runs
+/// (whose results are thrown away).
+pub fn pilot_seconds(base: &Scenario, seed: u64, runs: u64) -> f64 {
+    let mut ws = Workspace::new(base);
+    let mut record = Record::new(Layout::of(base));
+    let started = std::time::Instant::now();
+    for r in 0..runs.max(1) {
+        simulate_run(base, seed, r, &mut ws, &mut record);
+    }
+    started.elapsed().as_secs_f64() / runs.max(1) as f64
+}
+
+/// The engine as a [`Model`]: a point sets `ids` to its values, and each outcome's mean is
+/// taken over `runs` runs with common random numbers.
+pub struct EngineModel<'a> {
+    pub base: &'a Scenario,
+    pub ids: Vec<ParamId>,
+    pub outcomes: &'a [Outcome],
+    pub runs: u64,
+    pub seed: u64,
+    pub threads: usize,
+    pub progress: &'a dyn Progress,
+}
+
+impl EngineModel<'_> {
+    /// The plan this model runs for `points` (for printing and capping before running).
+    pub fn plan(&self, kind: &str, points: &[Vec<f64>]) -> Plan {
+        Plan::from_rows(kind, &self.ids, points, self.runs, self.seed)
+    }
+}
+
+impl Model for EngineModel<'_> {
+    fn outcomes(&self) -> usize {
+        self.outcomes.len()
+    }
+
+    fn means(&self, points: &[Vec<f64>]) -> Result<Vec<Vec<f64>>, StudyError> {
+        let plan = self.plan("study", points);
+        let values = simulate(self.base, &plan, self.outcomes, self.threads, self.progress)?;
+        Ok((0..values.points).map(|p| (0..values.outcomes).map(|o| values.mean(p, o)).collect()).collect())
+    }
+}

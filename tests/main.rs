@@ -1,0 +1,4 @@
+mod cli_run;
+mod hardening;
+mod model;
+mod properties;
