@@ -323,7 +323,8 @@ fn step(s: &Scenario, t: usize, ws: &mut Workspace, rng: &mut StreamRng, record:
     }
     for c in 0..s.chips.len() {
         if let Some(supply) = &s.supply[c] {
-            let cap = capacity(s, supply, ws, q);
+            // No output accrues before launch or after the end of availability.
+            let cap = if s.chips[c].available_in(q) { capacity(s, supply, ws, q) } else { 0.0 };
             serve(s, t, c, cap, supply, ws, record);
         }
     }

@@ -9,5 +9,5 @@ pub mod rng;
 pub mod supply;
 
 pub use market::{Workspace, simulate};
-pub use montecarlo::{CHUNK_RUNS, Progress, Sink, simulate_runs};
+pub use montecarlo::{BLOCK_RUNS, CHUNK_RUNS, Progress, Sink, block_count, block_runs, simulate_blocks, simulate_runs};
 pub use record::{Layout, Record};

@@ -1,6 +1,9 @@
-//! The Monte Carlo driver: runs split into fixed chunks, chunks simulated in parallel,
-//! results merged in chunk order. Chunk boundaries do not depend on the thread count, so
-//! the merged result is the same bits on 1 thread or 64.
+//! The Monte Carlo driver. Runs are cut into fixed chunks of [`CHUNK_RUNS`], chunks into
+//! blocks of [`BLOCK_CHUNKS`]. Chunks are simulated in parallel; each block's chunk sinks
+//! are merged in chunk order, and blocks are handed over in block order. None of these
+//! boundaries depends on the thread count, so the merged result is the same bits on 1
+//! thread or 64; and because a block is also the unit of a shard (`--shard K/N`), merging
+//! shards' blocks in order gives the same bits as one machine.
 
 use super::market::{Workspace, simulate};
 use super::record::{Layout, Record};
@@ -8,8 +11,12 @@ use crate::model::Scenario;
 use rayon::prelude::*;
 use std::ops::Range;
 
-/// Runs per chunk: the unit of parallel work and of merging.
+/// Runs per chunk: the unit of parallel work.
 pub const CHUNK_RUNS: u64 = 256;
+/// Chunks per block: the unit of merging and of sharding.
+pub const BLOCK_CHUNKS: u64 = 16;
+/// Runs per block.
+pub const BLOCK_RUNS: u64 = CHUNK_RUNS * BLOCK_CHUNKS;
 
 /// Consumes runs' records; one per chunk, merged in chunk order.
 pub trait Sink: Send + Sized {
@@ -19,7 +26,7 @@ pub trait Sink: Send + Sized {
     fn merge(&mut self, later: Self);
 }
 
-/// Told how many runs have finished, between batches of chunks.
+/// Told how many runs have finished.
 pub trait Progress: Sync {
     fn advance(&self, runs: u64);
 }
@@ -28,35 +35,83 @@ impl Progress for () {
     fn advance(&self, _: u64) {}
 }
 
-/// Simulates `runs` of `scenario` with `seed` on `threads` threads (0 = all cores), feeding
-/// each chunk's records to a fresh sink from `make` and merging sinks in run order.
+/// How many blocks `runs` runs make.
+pub fn block_count(runs: u64) -> u64 {
+    runs.div_ceil(BLOCK_RUNS)
+}
+
+/// The runs of block `block` out of `runs` in all.
+pub fn block_runs(block: u64, runs: u64) -> Range<u64> {
+    (block * BLOCK_RUNS).min(runs)..((block + 1) * BLOCK_RUNS).min(runs)
+}
+
+/// Simulates runs `0..runs` of `scenario` with `seed` on `threads` threads (0 = all
+/// cores), feeding each chunk's records to a fresh sink from `make`, and returns all
+/// sinks merged in run order.
 pub fn simulate_runs<S: Sink>(
     scenario: &Scenario,
     seed: u64,
-    runs: Range<u64>,
+    runs: u64,
     threads: usize,
     progress: &dyn Progress,
     make: &(dyn Fn() -> S + Sync),
 ) -> Result<S, rayon::ThreadPoolBuildError> {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
-    let chunks: Vec<Range<u64>> = (runs.start..runs.end)
-        .step_by(CHUNK_RUNS as usize)
-        .map(|a| a..(a + CHUNK_RUNS).min(runs.end))
-        .collect();
-    let batch = pool.current_num_threads().max(1) * 4;
     let mut total = make();
-    pool.install(|| {
-        for group in chunks.chunks(batch) {
-            let sinks: Vec<S> = group.par_iter().map(|range| simulate_chunk(scenario, seed, range.clone(), make)).collect();
-            let mut done = 0;
-            for (sink, range) in sinks.into_iter().zip(group) {
-                total.merge(sink);
-                done += range.end - range.start;
-            }
-            progress.advance(done);
-        }
-    });
+    simulate_blocks(scenario, seed, runs, 0..block_count(runs), threads, progress, make, |_, block| total.merge(block))?;
     Ok(total)
+}
+
+/// Simulates the blocks `blocks` of a `runs`-run simulation and hands each block's merged
+/// sink to `on_block`, in block order.
+#[allow(clippy::too_many_arguments)]
+pub fn simulate_blocks<S: Sink>(
+    scenario: &Scenario,
+    seed: u64,
+    runs: u64,
+    blocks: Range<u64>,
+    threads: usize,
+    progress: &dyn Progress,
+    make: &(dyn Fn() -> S + Sync),
+    mut on_block: impl FnMut(u64, S),
+) -> Result<(), rayon::ThreadPoolBuildError> {
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
+    let per_batch = (pool.current_num_threads() as u64 * 4).div_ceil(BLOCK_CHUNKS).max(1);
+    let ids: Vec<u64> = blocks.collect();
+    for batch in ids.chunks(per_batch as usize) {
+        let chunks: Vec<(u64, Range<u64>)> = batch
+            .iter()
+            .flat_map(|&b| {
+                let r = block_runs(b, runs);
+                (r.start..r.end).step_by(CHUNK_RUNS as usize).map(move |a| (b, a..(a + CHUNK_RUNS).min(r.end)))
+            })
+            .collect();
+        let sinks: Vec<S> = pool.install(|| {
+            chunks
+                .par_iter()
+                .map(|(_, range)| {
+                    let sink = simulate_chunk(scenario, seed, range.clone(), make);
+                    progress.advance(range.end - range.start);
+                    sink
+                })
+                .collect()
+        });
+        let mut current: Option<(u64, S)> = None;
+        for ((b, _), sink) in chunks.iter().zip(sinks) {
+            match &mut current {
+                Some((cb, acc)) if cb == b => acc.merge(sink),
+                _ => {
+                    if let Some((cb, acc)) = current.take() {
+                        on_block(cb, acc);
+                    }
+                    current = Some((*b, sink));
+                }
+            }
+        }
+        if let Some((cb, acc)) = current {
+            on_block(cb, acc);
+        }
+    }
+    Ok(())
 }
 
 fn simulate_chunk<S: Sink>(scenario: &Scenario, seed: u64, runs: Range<u64>, make: &(dyn Fn() -> S + Sync)) -> S {
