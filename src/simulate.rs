@@ -8,7 +8,7 @@ use crate::stats::summary::{Cells, SketchPool, Summary, SummarySink};
 pub fn summarize(s: &Scenario, seed: u64, runs: u64, threads: usize, progress: &dyn Progress) -> Result<Summary, rayon::ThreadPoolBuildError> {
     let cells = Cells::of(s);
     let pool = SketchPool::new(cells.len());
-    let sink = simulate_runs(s, seed, 0..runs, threads, progress, &|| SummarySink::new(&cells, &pool))?;
+    let sink = simulate_runs(s, seed, runs, threads, progress, &|| SummarySink::new(&cells, &pool))?;
     let mut acc = sink.into_accumulator();
     acc.set_sketches(pool.merged());
     let mut scenario = s.clone();

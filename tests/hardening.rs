@@ -197,6 +197,8 @@ fn command_line_mistakes_get_one_line_and_exit_2() {
     std::fs::create_dir(&foreign).unwrap();
     std::fs::write(foreign.join("mine.txt"), "keep me").unwrap();
     let s = scenario.to_str().unwrap();
+    let oversized = dir.path().join("oversized.toml");
+    std::fs::write(&oversized, oversized_scenario()).unwrap();
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (
             vec!["run", s, "--quiet", "--runs", "0"],
@@ -227,7 +229,7 @@ fn command_line_mistakes_get_one_line_and_exit_2() {
             "does not hold exportsim results",
         ),
         (
-            vec!["run", s, "--quiet", "--runs", "100000000"],
+            vec!["run", oversized.to_str().unwrap(), "--quiet"],
             "pass --yes to run it anyway",
         ),
     ];
@@ -249,6 +251,20 @@ fn command_line_mistakes_get_one_line_and_exit_2() {
         std::fs::read_to_string(foreign.join("mine.txt")).unwrap(),
         "keep me"
     );
+}
+
+/// 200 quarters x 100 buyers x 100 chips: hundreds of GiB of accumulators.
+fn oversized_scenario() -> String {
+    let mut text = String::from(
+        "[scenario]\nname = \"oversized\"\nstart = \"2000Q1\"\nend = \"2049Q4\"\nruns = 100000\n",
+    );
+    for i in 0..100 {
+        text += &format!(
+            "[[chip]]\nid = \"c{i}\"\nvendor = \"v\"\norigin = \"domestic\"\nbf16_tflops = 100\nmemory_bandwidth_tbs = 1\nprice_usd = 1000\n"
+        );
+        text += &format!("[[buyer]]\nid = \"b{i}\"\ndemand_h100e = 100\n");
+    }
+    text
 }
 
 #[test]
@@ -353,18 +369,20 @@ fn partials(target: &Path) -> Vec<String> {
 /// Starts a long run into `target` and returns it once its partial directory exists and it
 /// has been simulating for a moment.
 #[cfg(unix)]
-fn start_long_run(target: &Path) -> std::process::Child {
+fn start_long_run(target: &Path) -> LongRun {
     let bin = assert_cmd::cargo::cargo_bin("exportsim");
     let scenario = root().join("tests/fixtures/stability.toml");
-    let child = std::process::Command::new(bin)
-        .arg("run")
-        .arg(&scenario)
-        .args(["--runs", "20000000", "--threads", "1", "--quiet", "--out"])
-        .arg(target)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = LongRun(Some(
+        std::process::Command::new(bin)
+            .arg("run")
+            .arg(&scenario)
+            .args(["--runs", "20000000", "--threads", "1", "--quiet", "--out"])
+            .arg(target)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    ));
     let started = Instant::now();
     while partials(target).is_empty() {
         assert!(
@@ -377,10 +395,32 @@ fn start_long_run(target: &Path) -> std::process::Child {
     child
 }
 
+/// A child process killed when dropped, so a failed assertion never leaves a long run behind.
 #[cfg(unix)]
-fn signal(child: &std::process::Child, name: &str) {
+struct LongRun(Option<std::process::Child>);
+
+#[cfg(unix)]
+impl LongRun {
+    fn finish(mut self) -> std::process::Output {
+        self.0.take().unwrap().wait_with_output().unwrap()
+    }
+}
+
+#[cfg(unix)]
+impl Drop for LongRun {
+    fn drop(&mut self) {
+        if let Some(child) = &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+#[cfg(unix)]
+fn signal(child: &LongRun, name: &str) {
+    let pid = child.0.as_ref().unwrap().id();
     let status = std::process::Command::new("kill")
-        .args([&format!("-{name}"), &child.id().to_string()])
+        .args([&format!("-{name}"), &pid.to_string()])
         .status()
         .unwrap();
     assert!(status.success(), "kill -{name} failed");
@@ -409,7 +449,7 @@ fn an_interrupted_run_leaves_the_previous_results_whole() {
     // Ctrl-C: the handler removes the partial directory and exits with 130.
     let child = start_long_run(&target);
     signal(&child, "INT");
-    let output = child.wait_with_output().unwrap();
+    let output = child.finish();
     assert_eq!(
         output.status.code(),
         Some(130),
@@ -428,9 +468,9 @@ fn an_interrupted_run_leaves_the_previous_results_whole() {
 
     // SIGKILL: nothing can run, so the partial directory stays; the next run removes it and
     // replaces the results whole.
-    let mut child = start_long_run(&target);
+    let child = start_long_run(&target);
     signal(&child, "KILL");
-    child.wait().unwrap();
+    child.finish();
     assert_eq!(
         partials(&target).len(),
         1,

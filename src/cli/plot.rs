@@ -37,16 +37,11 @@ pub struct CompareArgs {
 /// Draws every chart of `s` (and `extra` ones) into `dir/charts/` and writes
 /// `dir/report.html`; `dir` is the temporary directory of a run being written.
 pub fn render(s: &Summary, dir: &Path, extra: Vec<Chart>) -> anyhow::Result<()> {
-    let rendered = plot::write_charts(s, with_all(s, extra), &dir.join("charts"))?;
-    let path = dir.join("report.html");
-    std::fs::write(&path, crate::report::html::render(s, &rendered)).with_context(|| format!("cannot write {}", path.display()))
-}
-
-/// Every chart of `s`, then `extra`.
-fn with_all(s: &Summary, extra: Vec<Chart>) -> Vec<Chart> {
     let mut charts = Chart::all(s);
     charts.extend(extra);
-    charts
+    let rendered = plot::write_charts(s, charts, &dir.join("charts"))?;
+    let path = dir.join("report.html");
+    std::fs::write(&path, crate::report::html::render(s, &rendered)).with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// Reads `dir/summary.json`.
@@ -63,14 +58,34 @@ pub fn plot(args: PlotArgs) -> Result<(), Failure> {
     if let Some(y) = args.years.iter().find(|y| !s.years.contains(y)) {
         return Err(Failure::Input(format!("error: --year {y} is outside the horizon; years: {}", s.years.join(", "))));
     }
-    let charts = with_all(&s, args.years.into_iter().map(|y| Chart::Buyers(Some(y))).collect());
-    let out = OutputDir::create(&args.dir.join("charts")).map_err(|e| Failure::Input(format!("error: {e:#}")))?;
-    let rendered = plot::write_charts(&s, charts, out.path()).map_err(anyhow::Error::from)?;
-    let mut report = tempfile::NamedTempFile::new_in(&args.dir).context("cannot write the report")?;
-    crate::report::html::write_html(&s, &rendered, &mut report).context("cannot write the report")?;
+    // The directory is rebuilt beside itself and swapped in whole, like a run's.
+    let out = OutputDir::create(&args.dir).map_err(|e| Failure::Input(format!("error: {e:#}")))?;
+    copy_results(&args.dir, out.path(), true).with_context(|| format!("cannot copy {}", args.dir.display()))?;
+    let extra: Vec<Chart> = args.years.into_iter().map(|y| Chart::Buyers(Some(y))).collect();
+    let count = Chart::all(&s).len() + extra.len();
+    render(&s, out.path(), extra)?;
     let dir = out.commit()?;
-    report.persist(args.dir.join("report.html")).context("cannot write report.html")?;
-    println!("{} charts in {}; report in {}", rendered.len(), dir.display(), args.dir.join("report.html").display());
+    println!("{count} charts in {}; report in {}", dir.join("charts").display(), dir.join("report.html").display());
+    Ok(())
+}
+
+/// Copies the files of a result directory, except (at the top) the charts and report that
+/// are about to be redrawn.
+fn copy_results(from: &Path, to: &Path, top: bool) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        if top && (name == "charts" || name == "report.html") {
+            continue;
+        }
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            std::fs::create_dir(to.join(&name))?;
+            copy_results(&entry.path(), &to.join(&name), false)?;
+        } else if kind.is_file() {
+            std::fs::copy(entry.path(), to.join(&name))?;
+        }
+    }
     Ok(())
 }
 

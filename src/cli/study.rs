@@ -138,7 +138,10 @@ pub fn params(args: ParamsArgs) -> Result<(), Failure> {
 }
 
 fn outcomes(s: &Scenario, texts: &[String]) -> Result<Vec<Outcome>, Failure> {
-    texts.iter().map(|t| Outcome::parse(t, s).map_err(|e| Failure::Input(e.to_string()))).collect()
+    texts
+        .iter()
+        .map(|t| Outcome::parse(t, s).map_err(|e| Failure::Input(e.to_string())))
+        .collect()
 }
 
 fn check_args(a: &StudyArgs) -> Result<(), Failure> {
@@ -157,30 +160,54 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
     let seed = args.study.seed;
     let sweeps: Vec<(String, Sweep)> = if args.params.is_empty() {
         if !args.outcomes.is_empty() {
-            return Err(input("--outcome needs --param (or put both in a [[sweep]] table)"));
+            return Err(input(
+                "--outcome needs --param (or put both in a [[sweep]] table)",
+            ));
         }
-        let resolved = crate::scenario::load::resolve(&args.scenario).map_err(|e| Failure::Input(e.to_string()))?;
-        let mut all = sweep::from_tables(&s, &resolved.raw.sweep, args.study.runs, seed).map_err(study_failure)?;
+        let resolved = crate::scenario::load::resolve(&args.scenario)
+            .map_err(|e| Failure::Input(e.to_string()))?;
+        let mut all = sweep::from_tables(&s, &resolved.raw.sweep, args.study.runs, seed)
+            .map_err(study_failure)?;
         if let Some(name) = &args.name {
             let names: Vec<String> = all.iter().map(|(n, _)| n.clone()).collect();
             all.retain(|(n, _)| n == name);
             if all.is_empty() {
-                return Err(input(format!("no [[sweep]] named `{name}`; the scenario has: {}", names.join(", "))));
+                return Err(input(format!(
+                    "no [[sweep]] named `{name}`; the scenario has: {}",
+                    names.join(", ")
+                )));
             }
         }
         if all.is_empty() {
-            return Err(input("give --param and --outcome, or add a [[sweep]] table to the scenario (see docs/studies.md)"));
+            return Err(input(
+                "give --param and --outcome, or add a [[sweep]] table to the scenario (see docs/studies.md)",
+            ));
         }
         all
     } else {
-        let axes = args.params.iter().map(|p| sweep::parse_axis(&s, p)).collect::<Result<Vec<_>, _>>().map_err(study_failure)?;
+        let axes = args
+            .params
+            .iter()
+            .map(|p| sweep::parse_axis(&s, p))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(study_failure)?;
         let runs = args.study.runs.unwrap_or(sweep::DEFAULT_RUNS);
-        let sw = Sweep::new(axes, outcomes(&s, &args.outcomes)?, runs, seed.unwrap_or(s.seed)).map_err(study_failure)?;
+        let sw = Sweep::new(
+            axes,
+            outcomes(&s, &args.outcomes)?,
+            runs,
+            seed.unwrap_or(s.seed),
+        )
+        .map_err(study_failure)?;
         vec![(String::from("sweep"), sw)]
     };
     let many = sweeps.len() > 1;
     for (name, sw) in sweeps {
-        let base = args.study.out.clone().unwrap_or_else(|| Path::new("output").join(format!("{}-sweep", s.name)));
+        let base = args
+            .study
+            .out
+            .clone()
+            .unwrap_or_else(|| Path::new("output").join(format!("{}-sweep", s.name)));
         let target = if many { base.join(&name) } else { base };
         run_sweep(&s, &sw, &args.study, &target)?;
     }
@@ -197,15 +224,29 @@ fn run_sweep(s: &Scenario, sw: &Sweep, a: &StudyArgs, target: &Path) -> Result<(
     }
     let bar = progress(plan.simulations(), a.quiet);
     let started = std::time::Instant::now();
-    let values = driver::simulate(s, &plan, &sw.outcomes, a.threads.unwrap_or(0), &bar).map_err(study_failure)?;
+    let values = driver::simulate(s, &plan, &sw.outcomes, a.threads.unwrap_or(0), &bar)
+        .map_err(study_failure)?;
     bar.0.finish_and_clear();
     let result = sw.summarize(&values);
-    let context = format!("Scenario {}, seed {}, common random numbers", s.name, plan.seed);
+    let context = format!(
+        "Scenario {}, seed {}, common random numbers",
+        s.name, plan.seed
+    );
     let chart_list = charts::sweep_charts(&result, &context);
-    let meta = metadata(s, &plan, &sw.outcomes.iter().map(|o| o.text().to_string()).collect::<Vec<_>>(), serde_json::json!({
-        "params": sw.axes.iter().map(|x| serde_json::json!({ "path": x.path, "values": x.values })).collect::<Vec<_>>(),
-    }));
-    let dir = write_out(target, s, &meta, &chart_list, |dir| write_file(dir, "sweep.csv", |w| write::sweep_csv(&result, w)))?;
+    let meta = metadata(
+        s,
+        &plan,
+        &sw.outcomes
+            .iter()
+            .map(|o| o.text().to_string())
+            .collect::<Vec<_>>(),
+        serde_json::json!({
+            "params": sw.axes.iter().map(|x| serde_json::json!({ "path": x.path, "values": x.values })).collect::<Vec<_>>(),
+        }),
+    );
+    let dir = write_out(target, s, &meta, &chart_list, |dir| {
+        write_file(dir, "sweep.csv", |w| write::sweep_csv(&result, w))
+    })?;
     finish(a, started, &plan, &dir, || tables::sweep(&result));
     Ok(())
 }
@@ -217,7 +258,11 @@ fn announce(s: &Scenario, plan: &Plan, a: &StudyArgs) -> Result<bool, Failure> {
         let threads = a.threads.unwrap_or_else(rayon::current_num_threads).max(1);
         let per_run = driver::pilot_seconds(s, plan.seed, 16);
         let seconds = per_run * plan.simulations() as f64 / threads as f64;
-        println!("plan: {plan}; about {} on {threads} thread{}", duration(seconds), if threads == 1 { "" } else { "s" });
+        println!(
+            "plan: {plan}; estimated time {} on {threads} thread{}",
+            duration(seconds),
+            if threads == 1 { "" } else { "s" }
+        );
     }
     plan.check(MAX_SIMULATIONS, a.yes).map_err(study_failure)?;
     Ok(!a.dry_run)
@@ -225,7 +270,7 @@ fn announce(s: &Scenario, plan: &Plan, a: &StudyArgs) -> Result<bool, Failure> {
 
 fn duration(seconds: f64) -> String {
     match seconds {
-        s if s < 1.0 => "under a second".into(),
+        s if s < 1.0 => "under 1 s".into(),
         s if s < 90.0 => format!("{s:.0} s"),
         s if s < 5400.0 => format!("{:.0} min", s / 60.0),
         s => format!("{:.1} h", s / 3600.0),
@@ -244,16 +289,26 @@ fn progress(total: u64, quiet: bool) -> Bar {
     if quiet {
         return Bar(indicatif::ProgressBar::hidden());
     }
-    let bar = indicatif::ProgressBar::with_draw_target(Some(total), indicatif::ProgressDrawTarget::stderr());
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(total),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} {pos}/{len} simulations [{bar:30}] {per_sec} eta {eta}")
-            .expect("valid template")
-            .progress_chars("=> "),
+        indicatif::ProgressStyle::with_template(
+            "{spinner} {pos}/{len} simulations [{bar:30}] {per_sec} eta {eta}",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
     );
     Bar(bar)
 }
 
-fn metadata(s: &Scenario, plan: &Plan, outcomes: &[String], extra: serde_json::Value) -> serde_json::Value {
+fn metadata(
+    s: &Scenario,
+    plan: &Plan,
+    outcomes: &[String],
+    extra: serde_json::Value,
+) -> serde_json::Value {
     let mut meta = serde_json::json!({
         "study": plan.kind,
         "scenario": s.name,
@@ -271,9 +326,14 @@ fn metadata(s: &Scenario, plan: &Plan, outcomes: &[String], extra: serde_json::V
     meta
 }
 
-fn write_file(dir: &Path, name: &str, f: impl FnOnce(std::io::BufWriter<std::fs::File>) -> csv::Result<()>) -> anyhow::Result<()> {
+fn write_file(
+    dir: &Path,
+    name: &str,
+    f: impl FnOnce(std::io::BufWriter<std::fs::File>) -> csv::Result<()>,
+) -> anyhow::Result<()> {
     let path = dir.join(name);
-    let file = std::fs::File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
+    let file = std::fs::File::create(&path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
     f(std::io::BufWriter::new(file)).with_context(|| format!("cannot write {}", path.display()))
 }
 
@@ -289,17 +349,39 @@ fn write_out(
     let out = OutputDir::create(target).map_err(|e| input(format!("{e:#}")))?;
     let dir = out.path();
     files(dir)?;
-    std::fs::write(dir.join("study.json"), serde_json::to_string_pretty(meta).context("study.json")? + "\n").context("cannot write study.json")?;
-    let header = format!("# The scenario `{}` after `extends`, as studied.\n# sha256 of the text below: {}\n\n", s.name, s.hash);
-    std::fs::write(dir.join("scenario.resolved.toml"), header + &s.resolved_toml).context("cannot write scenario.resolved.toml")?;
+    std::fs::write(
+        dir.join("study.json"),
+        serde_json::to_string_pretty(meta).context("study.json")? + "\n",
+    )
+    .context("cannot write study.json")?;
+    let header = format!(
+        "# The scenario `{}` after `extends`, as studied.\n# sha256 of the text below: {}\n\n",
+        s.name, s.hash
+    );
+    std::fs::write(
+        dir.join("scenario.resolved.toml"),
+        header + &s.resolved_toml,
+    )
+    .context("cannot write scenario.resolved.toml")?;
     charts::write_pngs(charts, dir).context("cannot draw the charts")?;
     Ok(out.commit()?)
 }
 
-fn finish(a: &StudyArgs, started: std::time::Instant, plan: &Plan, dir: &Path, table: impl FnOnce() -> String) {
+fn finish(
+    a: &StudyArgs,
+    started: std::time::Instant,
+    plan: &Plan,
+    dir: &Path,
+    table: impl FnOnce() -> String,
+) {
     if !a.quiet {
         print!("{}", table());
-        println!("{} simulations in {:.1} s; results in {}", thousands(plan.simulations()), started.elapsed().as_secs_f64(), dir.display());
+        println!(
+            "{} simulations in {:.1} s; results in {}",
+            thousands(plan.simulations()),
+            started.elapsed().as_secs_f64(),
+            dir.display()
+        );
     }
 }
 
@@ -308,29 +390,54 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
     let s = load(&args.scenario)?;
     let (default_runs, default_samples) = args.method.defaults();
     if args.method == Method::Tornado && args.samples.is_some() {
-        return Err(input("--samples does not apply to tornado (it takes 2 points per input)"));
+        return Err(input(
+            "--samples does not apply to tornado (it takes 2 points per input)",
+        ));
     }
     let samples = args.samples.unwrap_or(default_samples);
     if args.method != Method::Tornado && samples < 2 {
         return Err(input("--samples must be at least 2"));
     }
-    let chosen = if args.params.is_empty() { inputs::uncertain(&s) } else { inputs::select(&s, &args.params).map_err(study_failure)? };
+    let chosen = if args.params.is_empty() {
+        inputs::uncertain(&s)
+    } else {
+        inputs::select(&s, &args.params).map_err(study_failure)?
+    };
     if chosen.is_empty() {
-        return Err(input("the scenario has no uncertain inputs; name some with --param PATH=LO:HI"));
+        return Err(input(
+            "the scenario has no uncertain inputs; name some with --param PATH=LO:HI",
+        ));
     }
     let (ids, list): (Vec<_>, Vec<Input>) = chosen.into_iter().unzip();
     let outs = outcomes(&s, &args.outcomes)?;
     let names: Vec<String> = outs.iter().map(|o| o.text().to_string()).collect();
     let seed = args.study.seed.unwrap_or(s.seed);
     let runs = args.study.runs.unwrap_or(default_runs);
-    let target = args.study.out.clone().unwrap_or_else(|| Path::new("output").join(format!("{}-{}", s.name, args.method.name())));
-    let job = Job { s: &s, inputs: &list, ids, outcomes: &outs, names: &names, args: &args.study, target: &target, samples, runs, seed };
+    let target =
+        args.study.out.clone().unwrap_or_else(|| {
+            Path::new("output").join(format!("{}-{}", s.name, args.method.name()))
+        });
+    let job = Job {
+        s: &s,
+        inputs: &list,
+        ids,
+        outcomes: &outs,
+        names: &names,
+        args: &args.study,
+        target: &target,
+        samples,
+        runs,
+        seed,
+    };
     match args.method {
         Method::Tornado => job.tornado(),
         Method::Morris => job.morris(),
         Method::Sobol => job.sobol(),
     }
 }
+
+/// A study's plan and the outcomes' means at its points, `[point][outcome]`.
+type Evaluated = (Plan, Vec<Vec<f64>>);
 
 /// One sensitivity study being run.
 struct Job<'a> {
@@ -349,7 +456,7 @@ struct Job<'a> {
 impl Job<'_> {
     /// Prints and checks the plan, then the outcomes' means at `points` (with a progress
     /// bar); `None` after `--dry-run`.
-    fn evaluate(&self, kind: &str, points: &[Vec<f64>]) -> Result<Option<(Plan, Vec<Vec<f64>>)>, Failure> {
+    fn evaluate(&self, kind: &str, points: &[Vec<f64>]) -> Result<Option<Evaluated>, Failure> {
         use crate::study::Model;
         let plan = Plan::from_rows(kind, &self.ids, points, self.runs, self.seed);
         if !announce(self.s, &plan, self.args)? {
@@ -371,31 +478,60 @@ impl Job<'_> {
     }
 
     fn context(&self, plan: &Plan) -> String {
-        format!("Scenario {}, {} runs per point, seed {}", self.s.name, thousands(plan.runs), plan.seed)
+        format!(
+            "Scenario {}, {} runs per point, seed {}",
+            self.s.name,
+            thousands(plan.runs),
+            plan.seed
+        )
     }
 
     fn meta(&self, plan: &Plan, extra: serde_json::Value) -> serde_json::Value {
-        let inputs: Vec<serde_json::Value> = self.inputs.iter().map(|i| serde_json::json!({ "path": i.path, "distribution": i.dist.to_string() })).collect();
-        let mut meta = metadata(self.s, plan, self.names, serde_json::json!({ "inputs": inputs }));
+        let inputs: Vec<serde_json::Value> = self
+            .inputs
+            .iter()
+            .map(|i| serde_json::json!({ "path": i.path, "distribution": i.dist.to_string() }))
+            .collect();
+        let mut meta = metadata(
+            self.s,
+            plan,
+            self.names,
+            serde_json::json!({ "inputs": inputs }),
+        );
         if let (Some(m), serde_json::Value::Object(e)) = (meta.as_object_mut(), extra) {
             m.extend(e);
         }
         meta
     }
 
-    fn samples_file(&self, dir: &Path, points: &[Vec<f64>], means: &[Vec<f64>]) -> anyhow::Result<()> {
+    fn samples_file(
+        &self,
+        dir: &Path,
+        points: &[Vec<f64>],
+        means: &[Vec<f64>],
+    ) -> anyhow::Result<()> {
         let paths: Vec<String> = self.inputs.iter().map(|i| i.path.clone()).collect();
-        write_file(dir, "samples.csv", |w| write::samples_csv(&paths, self.names, points, means, w))
+        write_file(dir, "samples.csv", |w| {
+            write::samples_csv(&paths, self.names, points, means, w)
+        })
     }
 
     fn tornado(&self) -> Result<(), Failure> {
         let started = std::time::Instant::now();
         let points = tornado::design(self.inputs);
-        let Some((plan, means)) = self.evaluate("tornado", &points)? else { return Ok(()) };
+        let Some((plan, means)) = self.evaluate("tornado", &points)? else {
+            return Ok(());
+        };
         let result = tornado::analyze(self.inputs, self.names, &means);
         let context = self.context(&plan);
-        let list: Vec<StudyChart> = result.iter().map(|t| StudyChart::Tornado(t, &context)).collect();
-        let meta = self.meta(&plan, serde_json::json!({ "quantiles": [tornado::LOW, 0.5, tornado::HIGH] }));
+        let list: Vec<StudyChart> = result
+            .iter()
+            .map(|t| StudyChart::Tornado(t, &context))
+            .collect();
+        let meta = self.meta(
+            &plan,
+            serde_json::json!({ "quantiles": [tornado::LOW, 0.5, tornado::HIGH] }),
+        );
         let dir = write_out(self.target, self.s, &meta, &list, |dir| {
             write_file(dir, "tornado.csv", |w| write::tornado_csv(&result, w))?;
             self.samples_file(dir, &points, &means)
@@ -408,11 +544,19 @@ impl Job<'_> {
         let started = std::time::Instant::now();
         let design = morris::design(self.inputs.len(), self.samples, self.seed);
         let points = design.points(self.inputs);
-        let Some((plan, means)) = self.evaluate("morris", &points)? else { return Ok(()) };
+        let Some((plan, means)) = self.evaluate("morris", &points)? else {
+            return Ok(());
+        };
         let result = morris::analyze(&design, self.inputs, self.names, &means, self.seed);
         let context = self.context(&plan);
-        let list: Vec<StudyChart> = result.iter().map(|m| StudyChart::Morris(m, &context)).collect();
-        let meta = self.meta(&plan, serde_json::json!({ "trajectories": self.samples, "levels": morris::LEVELS }));
+        let list: Vec<StudyChart> = result
+            .iter()
+            .map(|m| StudyChart::Morris(m, &context))
+            .collect();
+        let meta = self.meta(
+            &plan,
+            serde_json::json!({ "trajectories": self.samples, "levels": morris::LEVELS }),
+        );
         let dir = write_out(self.target, self.s, &meta, &list, |dir| {
             write_file(dir, "morris.csv", |w| write::morris_csv(&result, w))?;
             self.samples_file(dir, &points, &means)
@@ -425,10 +569,15 @@ impl Job<'_> {
         let started = std::time::Instant::now();
         let design = sobol::design(self.inputs.len(), self.samples).map_err(study_failure)?;
         let points = design.points(self.inputs);
-        let Some((plan, means)) = self.evaluate("sobol", &points)? else { return Ok(()) };
+        let Some((plan, means)) = self.evaluate("sobol", &points)? else {
+            return Ok(());
+        };
         let result = sobol::analyze(&design, self.inputs, self.names, &means, self.seed);
         let context = format!("{}, N = {}", self.context(&plan), self.samples);
-        let list: Vec<StudyChart> = result.iter().map(|ix| StudyChart::Sobol(ix, &context)).collect();
+        let list: Vec<StudyChart> = result
+            .iter()
+            .map(|ix| StudyChart::Sobol(ix, &context))
+            .collect();
         let meta = self.meta(&plan, serde_json::json!({ "base_samples": self.samples, "bootstrap_resamples": sobol::RESAMPLES, "salib_problem": {
             "num_vars": self.inputs.len(),
             "names": self.inputs.iter().map(|i| i.path.clone()).collect::<Vec<_>>(),

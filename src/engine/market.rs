@@ -36,12 +36,16 @@ pub struct Workspace {
     duty: Vec<f64>,
     grey_source: Vec<Option<usize>>,
     /// This quarter's policy states: in force, per policy; Beijing's measures per
-    /// `[b][c]` (guidance penalty, legal purchase barred, grey purchase barred) and the
-    /// domestic quota per buyer.
+    /// `[b][c]` (guidance penalty; legal purchase banned, which also cancels the book;
+    /// new purchases refused by a review; grey purchase banned) and the domestic quota per
+    /// buyer.
     now: Vec<bool>,
     penalty: Vec<f64>,
-    barred: Vec<bool>,
+    banned: Vec<bool>,
+    refused: Vec<bool>,
     grey_barred: Vec<bool>,
+    /// The channel through which the book of (b, c) is delivered this quarter, if it may be.
+    held: Vec<Option<Channel>>,
     quota: Vec<f64>,
     reviews_now: bool,
     /// This quarter's option for each buyer and chip: channel (if any), utility, paid price.
@@ -90,8 +94,10 @@ impl Workspace {
             grey_source: vec![None; c],
             now: vec![false; p],
             penalty: vec![0.0; b * c],
-            barred: vec![false; b * c],
+            banned: vec![false; b * c],
+            refused: vec![false; b * c],
             grey_barred: vec![false; b * c],
+            held: vec![None; b * c],
             quota: vec![0.0; b],
             reviews_now: false,
             channel: vec![None; b * c],
@@ -180,6 +186,7 @@ fn sample_inputs(s: &Scenario, seed: u64, run: u64, ws: &mut Workspace, rng: &mu
     ws.due.fill(0.0);
     ws.late.fill(0.0);
     ws.open.fill(false);
+    ws.held.fill(None);
 }
 
 fn active(ws: &Workspace, p: usize, t: usize) -> bool {
@@ -242,7 +249,8 @@ fn rules(s: &Scenario, t: usize, ws: &mut Workspace, rng: &mut StreamRng, record
 fn beijing(s: &Scenario, ws: &mut Workspace, rng: &mut StreamRng) {
     let (nb, nc) = (s.buyers.len(), s.chips.len());
     ws.penalty.fill(0.0);
-    ws.barred.fill(false);
+    ws.banned.fill(false);
+    ws.refused.fill(false);
     ws.grey_barred.fill(false);
     ws.quota.fill(0.0);
     ws.reviews_now = false;
@@ -263,7 +271,7 @@ fn beijing(s: &Scenario, ws: &mut Workspace, rng: &mut StreamRng) {
                 PolicyKind::BeijingBan { chips, include_grey } => {
                     for (c, i) in row.enumerate().filter(|(c, _)| chips[*c]) {
                         let _ = c;
-                        ws.barred[i] = true;
+                        ws.banned[i] = true;
                         ws.grey_barred[i] |= *include_grey;
                     }
                 }
@@ -271,7 +279,7 @@ fn beijing(s: &Scenario, ws: &mut Workspace, rng: &mut StreamRng) {
                     ws.reviews_now = true;
                     let refused = !ws.review_ok[p * nb + b] || ws.cap_left[p * nb + b] <= 0.0;
                     for (_, i) in row.enumerate().filter(|(c, _)| chips[*c]) {
-                        ws.barred[i] |= refused;
+                        ws.refused[i] |= refused;
                         ws.review_of[i].get_or_insert(p);
                     }
                 }
@@ -290,29 +298,43 @@ fn beijing(s: &Scenario, ws: &mut Workspace, rng: &mut StreamRng) {
     }
 }
 
-/// The channel through which buyer `b` may legally buy chip `c` now, if any, and whether
-/// a Beijing ban also shuts the grey channel.
-fn legal_channel(s: &Scenario, t: usize, b: usize, c: usize, ws: &Workspace) -> (Option<Channel>, bool) {
+/// How buyer `b` may deal in chip `c` this quarter.
+struct Access {
+    /// The channel for new orders, if any.
+    new_orders: Option<Channel>,
+    /// The channel through which orders already in the book are delivered; `None` cancels them.
+    book: Option<Channel>,
+    /// A Beijing ban also shuts the grey channel.
+    grey_blocked: bool,
+}
+
+/// Step 2a: what US rules and Beijing's measures allow. Bans (and licences never granted)
+/// close the channel and cancel the book; a refused review or a used-up cap only stops
+/// new orders.
+fn access(s: &Scenario, t: usize, b: usize, c: usize, ws: &Workspace) -> Access {
     let chip = &s.chips[c];
     let nb = s.buyers.len();
-    let mut channel = match (chip.origin, ws.status[c]) {
-        (Origin::Domestic, _) | (Origin::Us, UsStatus::Free) => Some(Channel::Legal),
-        (Origin::Us, UsStatus::Ban) => None,
+    let i = b * s.chips.len() + c;
+    let (mut book, mut new_orders) = match (chip.origin, ws.status[c]) {
+        (Origin::Domestic, _) | (Origin::Us, UsStatus::Free) => (Some(Channel::Legal), Some(Channel::Legal)),
+        (Origin::Us, UsStatus::Ban) => (None, None),
         (Origin::Us, UsStatus::Licence(p)) => {
             let delay = match &s.policies[p].kind {
                 PolicyKind::UsExport { effect: UsEffect::Licence { delay_quarters, .. }, .. } => *delay_quarters as i64,
                 _ => 0,
             };
-            let ok = ws.licence_ok[p * nb + b] && t as i64 >= ws.policy_start[p] + delay && ws.cap_left[p * nb + b] > 0.0;
-            ok.then_some(Channel::Licensed)
+            let granted = ws.licence_ok[p * nb + b] && t as i64 >= ws.policy_start[p] + delay;
+            let book = granted.then_some(Channel::Licensed);
+            (book, book.filter(|_| ws.cap_left[p * nb + b] > 0.0))
         }
     };
-    let i = b * s.chips.len() + c;
-    if ws.barred[i] {
-        channel = None;
+    if ws.banned[i] {
+        (book, new_orders) = (None, None);
     }
-    let grey_blocked = ws.grey_barred[i];
-    (channel, grey_blocked)
+    if ws.refused[i] {
+        new_orders = None;
+    }
+    Access { new_orders, book, grey_blocked: ws.grey_barred[i] }
 }
 
 fn step(s: &Scenario, t: usize, ws: &mut Workspace, rng: &mut StreamRng, record: &mut Record) {
@@ -352,10 +374,13 @@ fn choose(s: &Scenario, t: usize, q: Quarter, b: usize, ws: &mut Workspace, reco
         ws.channel[i] = None;
         let chip = &s.chips[c];
         if !chip.available_in(q) {
+            // Out of production: orders in the book are still served from stock.
+            ws.held[i] = ws.held[i].or(Some(Channel::Legal));
             continue;
         }
-        let (legal, grey_blocked) = legal_channel(s, t, b, c, ws);
-        if legal.is_none() {
+        let Access { new_orders: legal, book, grey_blocked } = access(s, t, b, c, ws);
+        ws.held[i] = book;
+        if book.is_none() {
             cancel_backlog(s, t, b, c, ws, record);
         }
         let (channel, paid, bonus) = match legal {
@@ -533,7 +558,7 @@ fn serve(s: &Scenario, t: usize, c: usize, capacity: f64, supply: &Supply, ws: &
             let served = ws.served[b];
             available -= served;
             if served > 0.0 {
-                let channel = ws.channel[i].filter(|k| *k != Channel::Grey).unwrap_or(Channel::Legal);
+                let channel = ws.held[i].unwrap_or(Channel::Legal);
                 deliver(s, t, b, c, channel, served, ws, record);
             }
             if is_new {
@@ -578,12 +603,14 @@ fn reroute(s: &Scenario, t: usize, ws: &mut Workspace, record: &mut Record) {
             let i = b * nc + c;
             let h = s.chips[c].h100e();
             let want = missing * ws.weight[c] / total / h;
-            let units = if s.supply[c].is_some() { want.min(ws.stock[c]) } else { want };
+            let want = if s.supply[c].is_some() { want.min(ws.stock[c]) } else { want };
+            let channel = ws.channel[i].unwrap_or(Channel::Legal);
+            let units = apply_caps(s, b, c, channel, want, ws);
             if s.supply[c].is_some() {
                 ws.stock[c] -= units;
             }
             record.ordered[record.layout.qbc(t, b, c)] += units;
-            deliver(s, t, b, c, ws.channel[i].unwrap_or(Channel::Legal), units, ws, record);
+            deliver(s, t, b, c, channel, units, ws, record);
             got += units * h;
         }
         let kept = 1.0 - (got / missing).min(1.0);

@@ -43,7 +43,15 @@ pub enum Key {
 }
 
 impl Key {
-    pub const ALL: [Key; 7] = [Key::Vendor, Key::Chip, Key::Origin, Key::Buyer, Key::Class, Key::Channel, Key::Policy];
+    pub const ALL: [Key; 7] = [
+        Key::Vendor,
+        Key::Chip,
+        Key::Origin,
+        Key::Buyer,
+        Key::Class,
+        Key::Channel,
+        Key::Policy,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -133,29 +141,143 @@ pub struct Metric {
     pub doc: &'static str,
 }
 
-const fn m(name: &'static str, source: Source, h100e: bool, kind: Kind, doc: &'static str) -> Metric {
-    Metric { name, source, h100e, kind, doc }
+const fn m(
+    name: &'static str,
+    source: Source,
+    h100e: bool,
+    kind: Kind,
+    doc: &'static str,
+) -> Metric {
+    Metric {
+        name,
+        source,
+        h100e,
+        kind,
+        doc,
+    }
 }
 
 /// Every metric, in the order `docs/outcomes.md` lists them.
 pub const METRICS: [Metric; 17] = [
-    m("units", Source::Delivered, false, Kind::Flow, "chips delivered"),
-    m("compute_h100e", Source::Delivered, true, Kind::Flow, "compute delivered, in H100-equivalents"),
-    m("spend_usd", Source::Spend, false, Kind::Flow, "what buyers paid, duties and smugglers' markups included"),
-    m("revenue_usd", Source::Revenue, false, Kind::Flow, "vendor revenue after US revenue shares"),
-    m("ordered_units", Source::Ordered, false, Kind::Flow, "chips ordered"),
-    m("backlog_units", Source::Backlog, false, Kind::Stock, "chips ordered and not yet delivered, at the period's end"),
-    m("demand_h100e", Source::Demand, false, Kind::Flow, "compute wanted"),
-    m("unmet_h100e", Source::Unmet, false, Kind::Flow, "compute wanted and not delivered, for good"),
-    m("supply_units", Source::Supply, false, Kind::Flow, "chips available to ship (capacity plus stock) of capacity-bound chips"),
-    m("seized_units", Source::Seized, false, Kind::Flow, "smuggled chips seized"),
-    m("us_government_usd", Source::UsGovernment, false, Kind::Flow, "revenue shares and duties paid to the US government"),
-    m("units_share", Source::Delivered, false, Kind::Share, "share of the chips delivered (to the filtered buyers)"),
-    m("compute_share", Source::Delivered, true, Kind::Share, "share of the compute delivered (to the filtered buyers)"),
-    m("spend_share", Source::Spend, false, Kind::Share, "share of what buyers paid (the filtered buyers)"),
-    m("revenue_share", Source::Revenue, false, Kind::Share, "share of vendor revenue"),
-    m("unmet_share", Source::Unmet, false, Kind::UnmetShare, "unmet compute over compute wanted"),
-    m("policy_active", Source::PolicyActive, false, Kind::Average, "share of the period's quarters a policy was in force"),
+    m(
+        "units",
+        Source::Delivered,
+        false,
+        Kind::Flow,
+        "chips delivered",
+    ),
+    m(
+        "compute_h100e",
+        Source::Delivered,
+        true,
+        Kind::Flow,
+        "compute delivered, in H100-equivalents",
+    ),
+    m(
+        "spend_usd",
+        Source::Spend,
+        false,
+        Kind::Flow,
+        "what buyers paid, duties and smugglers' markups included",
+    ),
+    m(
+        "revenue_usd",
+        Source::Revenue,
+        false,
+        Kind::Flow,
+        "vendor revenue after US revenue shares",
+    ),
+    m(
+        "ordered_units",
+        Source::Ordered,
+        false,
+        Kind::Flow,
+        "chips ordered",
+    ),
+    m(
+        "backlog_units",
+        Source::Backlog,
+        false,
+        Kind::Stock,
+        "chips ordered and not yet delivered, at the period's end",
+    ),
+    m(
+        "demand_h100e",
+        Source::Demand,
+        false,
+        Kind::Flow,
+        "compute wanted",
+    ),
+    m(
+        "unmet_h100e",
+        Source::Unmet,
+        false,
+        Kind::Flow,
+        "compute wanted and not delivered, for good",
+    ),
+    m(
+        "supply_units",
+        Source::Supply,
+        false,
+        Kind::Flow,
+        "chips available to ship (capacity plus stock) of capacity-bound chips",
+    ),
+    m(
+        "seized_units",
+        Source::Seized,
+        false,
+        Kind::Flow,
+        "smuggled chips seized",
+    ),
+    m(
+        "us_government_usd",
+        Source::UsGovernment,
+        false,
+        Kind::Flow,
+        "revenue shares and duties paid to the US government",
+    ),
+    m(
+        "units_share",
+        Source::Delivered,
+        false,
+        Kind::Share,
+        "share of the chips delivered (to the filtered buyers)",
+    ),
+    m(
+        "compute_share",
+        Source::Delivered,
+        true,
+        Kind::Share,
+        "share of the compute delivered (to the filtered buyers)",
+    ),
+    m(
+        "spend_share",
+        Source::Spend,
+        false,
+        Kind::Share,
+        "share of what buyers paid (the filtered buyers)",
+    ),
+    m(
+        "revenue_share",
+        Source::Revenue,
+        false,
+        Kind::Share,
+        "share of vendor revenue",
+    ),
+    m(
+        "unmet_share",
+        Source::Unmet,
+        false,
+        Kind::UnmetShare,
+        "unmet compute over compute wanted",
+    ),
+    m(
+        "policy_active",
+        Source::PolicyActive,
+        false,
+        Kind::Average,
+        "share of the period's quarters a policy was in force",
+    ),
 ];
 
 pub fn find(name: &str) -> Option<&'static Metric> {

@@ -31,7 +31,10 @@ impl Outcome {
     pub fn parse(text: &str, scenario: &Scenario) -> Result<Outcome, OutcomeError> {
         let expr = syntax::parse(text)?;
         let node = compile::Compiler { text, scenario }.compile(&expr)?;
-        Ok(Outcome { text: text.trim().to_string(), node })
+        Ok(Outcome {
+            text: text.trim().to_string(),
+            node,
+        })
     }
 
     /// The expression as written (trimmed).
@@ -63,11 +66,19 @@ pub struct OutcomeError {
 
 impl OutcomeError {
     pub fn new(text: &str, span: Range<usize>, message: impl Into<String>) -> OutcomeError {
-        OutcomeError { text: text.to_string(), span, message: message.into(), help: None }
+        OutcomeError {
+            text: text.to_string(),
+            span,
+            message: message.into(),
+            help: None,
+        }
     }
 
     pub fn with_help(self, help: impl Into<String>) -> OutcomeError {
-        OutcomeError { help: Some(help.into()), ..self }
+        OutcomeError {
+            help: Some(help.into()),
+            ..self
+        }
     }
 
     pub fn with_help_opt(self, help: Option<String>) -> OutcomeError {

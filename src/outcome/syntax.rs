@@ -82,7 +82,8 @@ fn lex(text: &str) -> Result<Vec<(Tok, Range<usize>)>, OutcomeError> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let (mut i, mut depth) = (0, 0usize);
-    let word_byte = |b: u8, depth: usize| b.is_ascii_alphanumeric() || b == b'_' || (depth > 0 && b == b'-');
+    let word_byte =
+        |b: u8, depth: usize| b.is_ascii_alphanumeric() || b == b'_' || (depth > 0 && b == b'-');
     while i < bytes.len() {
         let b = bytes[i];
         if b.is_ascii_whitespace() {
@@ -90,7 +91,9 @@ fn lex(text: &str) -> Result<Vec<(Tok, Range<usize>)>, OutcomeError> {
         } else if bytes[i..].starts_with(b"..") {
             out.push((Tok::DotDot, i..i + 2));
             i += 2;
-        } else if word_byte(b, depth) || (b == b'.' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)) {
+        } else if word_byte(b, depth)
+            || (b == b'.' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit))
+        {
             let start = i;
             i = scan_word(bytes, i, depth > 0);
             out.push((Tok::Word(text[start..i].to_string()), start..i));
@@ -104,7 +107,11 @@ fn lex(text: &str) -> Result<Vec<(Tok, Range<usize>)>, OutcomeError> {
             i += 1;
         } else {
             let c = text[i..].chars().next().unwrap_or('?');
-            return Err(OutcomeError::new(text, i..i + c.len_utf8(), format!("unexpected character `{c}`")));
+            return Err(OutcomeError::new(
+                text,
+                i..i + c.len_utf8(),
+                format!("unexpected character `{c}`"),
+            ));
         }
     }
     out.push((Tok::End, text.len()..text.len()));
@@ -119,7 +126,10 @@ fn scan_word(bytes: &[u8], mut i: usize, dashes: bool) -> usize {
     while i < bytes.len() {
         let b = bytes[i];
         let next_digit = bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
-        let exponent_sign = numeric && (b == b'+' || b == b'-') && matches!(bytes[i - 1], b'e' | b'E') && next_digit;
+        let exponent_sign = numeric
+            && (b == b'+' || b == b'-')
+            && matches!(bytes[i - 1], b'e' | b'E')
+            && next_digit;
         if is_word(b) || exponent_sign || (numeric && b == b'.' && next_digit) {
             i += 1;
         } else {
@@ -137,9 +147,15 @@ struct Parser<'a> {
 
 /// Parses an outcome expression; names are not checked against any scenario here.
 pub fn parse(text: &str) -> Result<Expr, OutcomeError> {
-    let mut p = Parser { text, toks: lex(text)?, at: 0 };
+    let mut p = Parser {
+        text,
+        toks: lex(text)?,
+        at: 0,
+    };
     if p.peek() == &Tok::End {
-        return Err(p.error_here("the outcome is empty: write e.g. `compute_share[vendor=nvidia]@2027`"));
+        return Err(
+            p.error_here("the outcome is empty: write e.g. `compute_share[vendor=nvidia]@2027`")
+        );
     }
     let expr = p.expr()?;
     match p.peek() {
@@ -178,7 +194,11 @@ impl Parser<'_> {
     }
 
     fn expect(&mut self, c: char, what: &str) -> Result<Range<usize>, OutcomeError> {
-        if self.peek() == &Tok::Sym(c) { Ok(self.bump().1) } else { Err(self.error_here(format!("expected `{c}` {what}"))) }
+        if self.peek() == &Tok::Sym(c) {
+            Ok(self.bump().1)
+        } else {
+            Err(self.error_here(format!("expected `{c}` {what}")))
+        }
     }
 
     fn expr(&mut self) -> Result<Expr, OutcomeError> {
@@ -210,7 +230,11 @@ impl Parser<'_> {
     }
 
     fn unary(&mut self) -> Result<Expr, OutcomeError> {
-        if self.eat('-') { Ok(Expr::Neg(Box::new(self.unary()?))) } else { self.atom() }
+        if self.eat('-') {
+            Ok(Expr::Neg(Box::new(self.unary()?)))
+        } else {
+            self.atom()
+        }
     }
 
     fn atom(&mut self) -> Result<Expr, OutcomeError> {
@@ -225,9 +249,15 @@ impl Parser<'_> {
                 .ok()
                 .filter(|x| x.is_finite())
                 .map(Expr::Number)
-                .ok_or_else(|| OutcomeError::new(self.text, span, format!("`{w}` is not a number"))),
+                .ok_or_else(|| {
+                    OutcomeError::new(self.text, span, format!("`{w}` is not a number"))
+                }),
             (Tok::Word(w), span) => self.query(Spanned { value: w, span }).map(Expr::Query),
-            (_, span) => Err(OutcomeError::new(self.text, span, "expected a metric such as `units[chip=h20]@2024`, a number or `(`")),
+            (_, span) => Err(OutcomeError::new(
+                self.text,
+                span,
+                "expected a metric such as `units[chip=h20]@2024`, a number or `(`",
+            )),
         }
     }
 
@@ -243,24 +273,40 @@ impl Parser<'_> {
             }
         }
         if self.peek() != &Tok::Sym('@') {
-            let help = format!("add a period: `{0}@2027` (a year), `{0}@2027Q3` (a quarter) or `{0}@..2027Q3` (up to a quarter)", metric.value);
-            return Err(self.error_here(format!("`{}` needs a period after `@`", metric.value)).with_help(help));
+            let help = format!(
+                "add a period: `{0}@2027` (a year), `{0}@2027Q3` (a quarter) or `{0}@..2027Q3` (up to a quarter)",
+                metric.value
+            );
+            return Err(self
+                .error_here(format!("`{}` needs a period after `@`", metric.value))
+                .with_help(help));
         }
         self.bump();
         let period = self.period()?;
-        Ok(Query { metric, filters, period })
+        Ok(Query {
+            metric,
+            filters,
+            period,
+        })
     }
 
     fn word(&mut self, what: &str) -> Result<Spanned<String>, OutcomeError> {
         match self.bump() {
             (Tok::Word(w), span) => Ok(Spanned { value: w, span }),
-            (_, span) => Err(OutcomeError::new(self.text, span, format!("expected {what}"))),
+            (_, span) => Err(OutcomeError::new(
+                self.text,
+                span,
+                format!("expected {what}"),
+            )),
         }
     }
 
     fn filter(&mut self) -> Result<Filter, OutcomeError> {
         let key = self.word("a filter such as `vendor=nvidia`")?;
-        self.expect('=', &format!("after `{}`, as in `{}=...`", key.value, key.value))?;
+        self.expect(
+            '=',
+            &format!("after `{}`, as in `{}=...`", key.value, key.value),
+        )?;
         let mut values = vec![self.word(&format!("a value for `{}`", key.value))?];
         while self.eat('|') {
             values.push(self.word(&format!("another value for `{}` after `|`", key.value))?);
@@ -270,24 +316,43 @@ impl Parser<'_> {
 
     fn period(&mut self) -> Result<Period, OutcomeError> {
         let start = self.span().start;
-        let from = if self.peek() == &Tok::DotDot { None } else { Some(self.bound()?) };
+        let from = if self.peek() == &Tok::DotDot {
+            None
+        } else {
+            Some(self.bound()?)
+        };
         let to = if self.peek() == &Tok::DotDot {
             self.bump();
             match self.peek() {
                 Tok::Word(_) => Some(self.bound()?),
-                _ if from.is_none() => return Err(self.error_here("expected a year or quarter after `..`")),
+                _ if from.is_none() => {
+                    return Err(self.error_here("expected a year or quarter after `..`"));
+                }
                 _ => None,
             }
         } else {
             from.clone()
         };
         let end = self.toks[self.at.saturating_sub(1)].1.end;
-        Ok(Period { from, to, span: start..end })
+        Ok(Period {
+            from,
+            to,
+            span: start..end,
+        })
     }
 
     fn bound(&mut self) -> Result<Spanned<Bound>, OutcomeError> {
         let w = self.word("a year (2027) or a quarter (2027Q3)")?;
-        let bad = || OutcomeError::new(self.text, w.span.clone(), format!("`{}` is not a year or a quarter: write 2027 or 2027Q3", w.value));
+        let bad = || {
+            OutcomeError::new(
+                self.text,
+                w.span.clone(),
+                format!(
+                    "`{}` is not a year or a quarter: write 2027 or 2027Q3",
+                    w.value
+                ),
+            )
+        };
         let value = if w.value.contains(['Q', 'q']) {
             Bound::Quarter(w.value.parse::<Quarter>().map_err(|_| bad())?)
         } else if w.value.len() == 4 && w.value.bytes().all(|b| b.is_ascii_digit()) {
@@ -295,7 +360,10 @@ impl Parser<'_> {
         } else {
             return Err(bad());
         };
-        Ok(Spanned { value, span: w.span })
+        Ok(Spanned {
+            value,
+            span: w.span,
+        })
     }
 }
 
@@ -315,9 +383,19 @@ mod tests {
         let q = query("units[buyer=bytedance, chip=ascend_910b|h20]@..2024Q2");
         assert_eq!(q.metric.value, "units");
         assert_eq!(q.filters.len(), 2);
-        assert_eq!(q.filters[1].values.iter().map(|v| v.value.as_str()).collect::<Vec<_>>(), ["ascend_910b", "h20"]);
+        assert_eq!(
+            q.filters[1]
+                .values
+                .iter()
+                .map(|v| v.value.as_str())
+                .collect::<Vec<_>>(),
+            ["ascend_910b", "h20"]
+        );
         assert!(q.period.from.is_none());
-        assert_eq!(q.period.to.unwrap().value, Bound::Quarter("2024Q2".parse().unwrap()));
+        assert_eq!(
+            q.period.to.unwrap().value,
+            Bound::Quarter("2024Q2".parse().unwrap())
+        );
         let q = query("compute_share[vendor=nvidia]@2027");
         assert_eq!(q.period.from.clone().unwrap().value, Bound::Year(2027));
         assert_eq!(q.period.to.unwrap().value, Bound::Year(2027));
@@ -331,10 +409,15 @@ mod tests {
     #[test]
     fn arithmetic_has_the_usual_precedence() {
         let e = parse("1 - units@2024 / 2 * 3").unwrap();
-        let Expr::Binary(Op::Sub, one, rest) = e else { panic!() };
+        let Expr::Binary(Op::Sub, one, rest) = e else {
+            panic!()
+        };
         assert_eq!(*one, Expr::Number(1.0));
         assert!(matches!(*rest, Expr::Binary(Op::Mul, _, _)));
-        assert!(matches!(parse("-(units@2024 - units@2023)").unwrap(), Expr::Neg(_)));
+        assert!(matches!(
+            parse("-(units@2024 - units@2023)").unwrap(),
+            Expr::Neg(_)
+        ));
         assert_eq!(parse("2.5e3").unwrap(), Expr::Number(2500.0));
     }
 

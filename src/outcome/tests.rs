@@ -23,7 +23,9 @@ fn at(s: &Scenario, q: &str) -> usize {
 }
 
 fn eval(s: &Scenario, text: &str, r: &Record) -> f64 {
-    Outcome::parse(text, s).unwrap_or_else(|e| panic!("{e}")).evaluate(r)
+    Outcome::parse(text, s)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .evaluate(r)
 }
 
 /// A record where ByteDance gets 10 H20 (legal) in 2024Q1 and 5 more in 2024Q3 (grey), and
@@ -43,7 +45,11 @@ fn filled(s: &Scenario) -> Record {
     r.backlog[lay.qbc(at(s, "2024Q3"), alibaba, ascend)] = 7.0;
     r.backlog[lay.qbc(at(s, "2024Q4"), alibaba, ascend)] = 4.0;
     let np = lay.policies;
-    let guidance = s.policies.iter().position(|p| p.id == "bj_h20_guidance_2024").unwrap();
+    let guidance = s
+        .policies
+        .iter()
+        .position(|p| p.id == "bj_h20_guidance_2024")
+        .unwrap();
     r.policy_active[at(s, "2024Q3") * np + guidance] = true;
     r
 }
@@ -55,11 +61,27 @@ fn sums_follow_filters_and_periods() {
     assert_eq!(eval(&s, "units@2024", &r), 45.0);
     assert_eq!(eval(&s, "units[chip=h20]@2024", &r), 15.0);
     assert_eq!(eval(&s, "units[chip=h20, channel=grey]@2024", &r), 5.0);
-    assert_eq!(eval(&s, "units[buyer=bytedance,chip=ascend_910b]@..2024Q2", &r), 0.0);
-    assert_eq!(eval(&s, "units[buyer=alibaba,chip=ascend_910b]@..2024Q2", &r), 30.0);
-    assert_eq!(eval(&s, "units[buyer=alibaba,chip=ascend_910b]@..2024Q1", &r), 0.0);
+    assert_eq!(
+        eval(&s, "units[buyer=bytedance,chip=ascend_910b]@..2024Q2", &r),
+        0.0
+    );
+    assert_eq!(
+        eval(&s, "units[buyer=alibaba,chip=ascend_910b]@..2024Q2", &r),
+        30.0
+    );
+    assert_eq!(
+        eval(&s, "units[buyer=alibaba,chip=ascend_910b]@..2024Q1", &r),
+        0.0
+    );
     assert_eq!(eval(&s, "units[origin=domestic]@2024Q2..", &r), 30.0);
-    assert_eq!(eval(&s, "units[vendor=nvidia|huawei, class=hyperscaler]@2024", &r), 45.0);
+    assert_eq!(
+        eval(
+            &s,
+            "units[vendor=nvidia|huawei, class=hyperscaler]@2024",
+            &r
+        ),
+        45.0
+    );
     assert_eq!(eval(&s, "revenue_usd[vendor=nvidia]@2024", &r), 100.0);
     assert_eq!(eval(&s, "unmet_h100e[buyer=bytedance]@2024Q1", &r), 2.0);
     assert_eq!(eval(&s, "unmet_share[buyer=bytedance]@2024", &r), 0.25);
@@ -73,14 +95,23 @@ fn shares_stocks_and_arithmetic() {
     let r = filled(&s);
     assert_eq!(eval(&s, "units_share[vendor=nvidia]@2024", &r), 15.0 / 45.0);
     // The buyer filter stays in the denominator: all of ByteDance's chips were Nvidia's.
-    assert_eq!(eval(&s, "units_share[vendor=nvidia,buyer=bytedance]@2024", &r), 1.0);
+    assert_eq!(
+        eval(&s, "units_share[vendor=nvidia,buyer=bytedance]@2024", &r),
+        1.0
+    );
     assert_eq!(eval(&s, "revenue_share[origin=domestic]@2024", &r), 0.75);
     // A share of nothing is 0, not NaN.
     assert_eq!(eval(&s, "units_share[vendor=nvidia]@2023", &r), 0.0);
     assert_eq!(eval(&s, "backlog_units[chip=ascend_910b]@2024", &r), 4.0);
     assert_eq!(eval(&s, "backlog_units@..2024Q3", &r), 7.0);
-    assert_eq!(eval(&s, "policy_active[policy=bj_h20_guidance_2024]@2024", &r), 0.25);
-    assert_eq!(eval(&s, "units[chip=h20]@2024 / units@2024 * 100 - 1", &r), 15.0 / 45.0 * 100.0 - 1.0);
+    assert_eq!(
+        eval(&s, "policy_active[policy=bj_h20_guidance_2024]@2024", &r),
+        0.25
+    );
+    assert_eq!(
+        eval(&s, "units[chip=h20]@2024 / units@2024 * 100 - 1", &r),
+        15.0 / 45.0 * 100.0 - 1.0
+    );
     assert_eq!(eval(&s, "-(units@2024Q1 + 2)", &r), -12.0);
     assert_eq!(eval(&s, "units@2024 / units@2023", &r), 0.0);
 }
@@ -95,7 +126,10 @@ fn typos_get_a_suggestion_and_the_valid_names() {
     let e = error(&s, "compute_shar[vendor=nvidia]@2025");
     assert_eq!(&e.text[e.span.clone()], "compute_shar");
     let help = e.help.unwrap();
-    assert!(help.contains("did you mean `compute_share`?") && help.contains("revenue_usd"), "{help}");
+    assert!(
+        help.contains("did you mean `compute_share`?") && help.contains("revenue_usd"),
+        "{help}"
+    );
     let e = error(&s, "compute_share[vendor=nvidai]@2025");
     assert_eq!(&e.text[e.span.clone()], "nvidai");
     assert!(e.message.contains("no vendor `nvidai`"));
@@ -105,19 +139,47 @@ fn typos_get_a_suggestion_and_the_valid_names() {
     let e = error(&s, "units[chip=h2O]@2025");
     assert!(e.help.unwrap().contains("did you mean `h20`?"));
     let rendered = error(&s, "units[buyer=bytedanse]@2025").to_string();
-    assert!(rendered.contains("  | units[buyer=bytedanse]@2025\n  |             ^^^^^^^^^\n"), "{rendered}");
+    assert!(
+        rendered.contains("  | units[buyer=bytedanse]@2025\n  |             ^^^^^^^^^\n"),
+        "{rendered}"
+    );
 }
 
 #[test]
 fn misuse_is_explained() {
     let s = history();
-    assert!(error(&s, "revenue_usd[buyer=bytedance]@2025").message.contains("recorded per chip"));
-    assert!(error(&s, "us_government_usd[chip=h20]@2025").help.unwrap().contains("no filters"));
-    assert!(error(&s, "units[chip=h20, chip=h200]@2025").message.contains("given twice"));
-    assert!(error(&s, "units@2030").message.contains("outside the scenario's horizon"));
+    assert!(
+        error(&s, "revenue_usd[buyer=bytedance]@2025")
+            .message
+            .contains("recorded per chip")
+    );
+    assert!(
+        error(&s, "us_government_usd[chip=h20]@2025")
+            .help
+            .unwrap()
+            .contains("no filters")
+    );
+    assert!(
+        error(&s, "units[chip=h20, chip=h200]@2025")
+            .message
+            .contains("given twice")
+    );
+    assert!(
+        error(&s, "units@2030")
+            .message
+            .contains("outside the scenario's horizon")
+    );
     assert!(error(&s, "units@2025..2024").message.contains("empty"));
-    assert!(error(&s, "policy_active@2025").message.contains("needs one policy"));
-    assert!(error(&s, "units[vendor=nvidia, origin=domestic]@2025").message.contains("select no chip"));
+    assert!(
+        error(&s, "policy_active@2025")
+            .message
+            .contains("needs one policy")
+    );
+    assert!(
+        error(&s, "units[vendor=nvidia, origin=domestic]@2025")
+            .message
+            .contains("select no chip")
+    );
     // A year partly inside the horizon covers its quarters inside it.
     assert!(Outcome::parse("units@2022", &s).is_ok());
 }

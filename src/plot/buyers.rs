@@ -67,6 +67,7 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, s: &Summary, year
     let names: Vec<String> = s.buyers.iter().map(|b| if b.name.chars().count() <= 14 { b.name.clone() } else { display_name(&b.id) }).collect();
     let mut chart = ChartBuilder::on(&plot)
         .margin_top(34)
+        .margin_left(10)
         .margin_right(30)
         .x_label_area_size(44)
         .y_label_area_size(110)
@@ -78,6 +79,7 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, s: &Summary, year
         .y_labels(6)
         .y_label_formatter(&|y| frame::percent(*y))
         .y_desc("Share of the buyer's compute (%)")
+        .y_max_light_lines(1)
         .label_style(style::text(style::TICK))
         .axis_desc_style(style::text(style::LABEL))
         .bold_line_style(GRID_BOLD)

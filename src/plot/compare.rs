@@ -95,6 +95,7 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, runs: &[Named], v
         let end = x.last().map(|st| value(st.p50, metric)).unwrap_or_default();
         entries.push(Entry::new(Key::Line(SCENARIOS[k % SCENARIOS.len()], 4), format!("{}  {end}", r.name)));
     }
+    entries.push(Entry::new(Key::Note, "Shaded: 90% of runs"));
     frame::legend(&side, 24, &entries)
 }
 

@@ -70,6 +70,19 @@ pub fn metric_label(metric: &str) -> &'static str {
     }
 }
 
+/// The value axis of a metric, with its unit.
+pub fn axis_label(metric: &str) -> &'static str {
+    match metric {
+        "compute_share" => "Share of compute delivered (%)",
+        "units_share" => "Share of units delivered (%)",
+        "revenue_share" => "Share of revenue (%)",
+        "units" => "Units per quarter",
+        "compute_h100e" => "Compute per quarter (H100e)",
+        "revenue_usd" => "Revenue per quarter (USD)",
+        _ => "Value",
+    }
+}
+
 /// Whether a metric is a share in 0..1.
 pub fn is_share(metric: &str) -> bool {
     metric.ends_with("_share")

@@ -2,7 +2,7 @@
 //! spread across runs is visible at a glance. Also the band drawing `compare` reuses.
 
 use super::axis::{IndexAxis, label_at};
-use super::data::{display_name, is_share, metric_label, vendor_series};
+use super::data::{axis_label, display_name, is_share, metric_label, vendor_series};
 use super::frame::{self, DrawResult, Entry, Key, LEGEND_WIDTH};
 use super::style::{self, GRID_BOLD, GRID_LIGHT};
 use crate::stats::Stats;
@@ -25,11 +25,11 @@ pub fn time_axes<'a, DB: DrawingBackend>(
 ) -> Result<TimeChart<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
     let mut chart = ChartBuilder::on(area)
         .margin_top(10)
+        .margin_left(10)
         .margin_right(30)
         .x_label_area_size(44)
         .y_label_area_size(110)
         .build_cartesian_2d(IndexAxis::quarters(quarters, 14), 0.0..top)?;
-    let what = metric_label(metric);
     let share = is_share(metric);
     let y_format = |y: &f64| if share { frame::percent(*y) } else { frame::short_number(*y) };
     chart
@@ -37,7 +37,8 @@ pub fn time_axes<'a, DB: DrawingBackend>(
         .x_label_formatter(&|x| label_at(quarters, *x))
         .y_labels(6)
         .y_label_formatter(&y_format)
-        .y_desc(format!("{}{}{}", what[..1].to_uppercase(), &what[1..], if share { " (%)" } else { "" }))
+        .y_desc(axis_label(metric))
+        .y_max_light_lines(1)
         .label_style(style::text(style::TICK))
         .axis_desc_style(style::text(style::LABEL))
         .bold_line_style(GRID_BOLD)
@@ -86,8 +87,8 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, s: &Summary, vend
     ];
     if let (Some(last), Some(st)) = (s.quarters.last(), series.last()) {
         entries.push(Entry::new(Key::Heading, format!("In {last}")));
-        entries.push(Entry::new(Key::Heading, format!("median {}", value(st.p50, metric))));
-        entries.push(Entry::new(Key::Heading, format!("90%: {} \u{2013} {}", value(st.p05, metric), value(st.p95, metric))));
+        entries.push(Entry::new(Key::Note, format!("median {}", value(st.p50, metric))));
+        entries.push(Entry::new(Key::Note, format!("90%: {} \u{2013} {}", value(st.p05, metric), value(st.p95, metric))));
     }
     frame::legend(&side, 24, &entries)
 }

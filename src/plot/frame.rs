@@ -41,6 +41,8 @@ pub enum Key {
     Dashed(RGBColor),
     /// No key: a heading.
     Heading,
+    /// No key: a note under the entry above, in grey.
+    Note,
 }
 
 /// One row of a legend.
@@ -70,13 +72,14 @@ pub fn legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, top: i32, entri
             }
             Key::Line(c, w) => area.draw(&PathElement::new(vec![(x0, y), (x1, y)], c.stroke_width(w)))?,
             Key::Dashed(c) => area.draw(&DashedPathElement::new(vec![(x0, y), (x1, y)], 6, 4, c.stroke_width(2)))?,
-            Key::Heading => {}
+            Key::Heading | Key::Note => {}
         }
         let (x, font) = match e.key {
-            Key::Heading => (x0, style::bold(style::TICK)),
-            _ => (x1 + 10, style::text(style::TICK)),
+            Key::Heading => (x0, style::bold(style::TICK).color(&TEXT)),
+            Key::Note => (x1 + 10, style::text(style::TICK).color(&MUTED)),
+            _ => (x1 + 10, style::text(style::TICK).color(&TEXT)),
         };
-        let font = font.pos(Pos::new(HPos::Left, VPos::Center)).color(&TEXT);
+        let font = font.pos(Pos::new(HPos::Left, VPos::Center));
         area.draw(&Text::new(e.label.clone(), (x, y), font))?;
     }
     Ok(())

@@ -3,7 +3,7 @@
 //! was in force (and in how many runs) when the shares move.
 
 use super::axis::{IndexAxis, label_at};
-use super::data::{Table, display_name, metric_label, vendors_us_first};
+use super::data::{Table, axis_label, display_name, metric_label, vendors_us_first};
 use super::frame::{self, DrawResult, Entry, Key, LEGEND_WIDTH};
 use super::style::{self, GRID_BOLD, GRID_LIGHT, MUTED};
 use crate::stats::summary::{PolicyInfo, Summary};
@@ -13,11 +13,11 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 pub const WIDTH: u32 = 1400;
 const SHARE_HEIGHT: u32 = 600;
-const ROW_HEIGHT: u32 = 30;
+const ROW_HEIGHT: u32 = 26;
 
 /// Height of the chart: the share panel plus one row per policy.
 pub fn height(s: &Summary) -> u32 {
-    let strip = if s.policies.is_empty() { 0 } else { 30 + ROW_HEIGHT * s.policies.len() as u32 };
+    let strip = if s.policies.is_empty() { 0 } else { 54 + ROW_HEIGHT * s.policies.len() as u32 };
     92 + SHARE_HEIGHT + strip + 20
 }
 
@@ -59,7 +59,7 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, s: &Summary, metr
     let (top, strip) = plot.split_vertically(SHARE_HEIGHT);
     let left = label_width(root, &s.policies);
     let series = stacked_medians(s, metric);
-    draw_areas(&top, s, &series, left, what)?;
+    draw_areas(&top, s, &series, left, axis_label(metric))?;
     let last = s.quarters.last().cloned().unwrap_or_default();
     let mut entries = vec![Entry::new(Key::Heading, format!("Vendor ({last})"))];
     for (v, x) in series.iter().rev() {
@@ -75,9 +75,10 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, s: &Summary, metr
     Ok(())
 }
 
-fn draw_areas<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &Summary, series: &[(String, Vec<f64>)], left: u32, what: &str) -> DrawResult<DB> {
+fn draw_areas<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &Summary, series: &[(String, Vec<f64>)], left: u32, y_desc: &str) -> DrawResult<DB> {
     let mut chart = ChartBuilder::on(area)
         .margin_top(10)
+        .margin_left(10)
         .margin_right(30)
         .x_label_area_size(44)
         .y_label_area_size(left)
@@ -87,7 +88,8 @@ fn draw_areas<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &Summary, se
         .x_label_formatter(&|x| label_at(&s.quarters, *x))
         .y_labels(6)
         .y_label_formatter(&|y| frame::percent(*y))
-        .y_desc(format!("{}{} (%)", what[..1].to_uppercase(), &what[1..]))
+        .y_desc(y_desc)
+        .y_max_light_lines(1)
         .label_style(style::text(style::TICK))
         .axis_desc_style(style::text(style::LABEL))
         .bold_line_style(GRID_BOLD)
@@ -116,7 +118,9 @@ fn draw_strip<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &Summary, le
     let rows = s.policies.len();
     let mut chart = ChartBuilder::on(area)
         .margin_top(10)
+        .margin_left(10)
         .margin_right(30)
+        .x_label_area_size(34)
         .y_label_area_size(left)
         .build_cartesian_2d(IndexAxis::quarters(&s.quarters, 14), IndexAxis::categories(rows))?;
     let id_at = |y: &f64| -> String {
@@ -126,7 +130,7 @@ fn draw_strip<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &Summary, le
     chart
         .configure_mesh()
         .disable_y_mesh()
-        .x_label_formatter(&|_| String::new())
+        .x_label_formatter(&|x| label_at(&s.quarters, *x))
         .y_label_formatter(&id_at)
         .label_style(style::text(style::SMALL))
         .bold_line_style(GRID_LIGHT)

@@ -77,7 +77,11 @@ pub fn render_png(chart: &StudyChart, path: &Path) -> Result<(), PlotError> {
 pub fn write_pngs(charts: &[StudyChart], dir: &Path) -> Result<Vec<PathBuf>, PlotError> {
     let mut paths = Vec::new();
     for (i, chart) in charts.iter().enumerate() {
-        let name = if charts.len() == 1 { chart.kind().to_string() } else { format!("{}_{}", chart.kind(), i + 1) };
+        let name = if charts.len() == 1 {
+            chart.kind().to_string()
+        } else {
+            format!("{}_{}", chart.kind(), i + 1)
+        };
         let path = dir.join(format!("{name}.png"));
         render_png(chart, &path)?;
         paths.push(path);
@@ -88,18 +92,26 @@ pub fn write_pngs(charts: &[StudyChart], dir: &Path) -> Result<Vec<PathBuf>, Plo
 /// Sweep charts, one per outcome: lines for one parameter, heatmaps for two.
 pub fn sweep_charts<'a>(r: &'a SweepResult, context: &'a str) -> Vec<StudyChart<'a>> {
     (0..r.outcomes.len())
-        .map(|o| if r.params.len() == 1 { StudyChart::Line(r, o, context) } else { StudyChart::Heatmap(r, o, context) })
+        .map(|o| {
+            if r.params.len() == 1 {
+                StudyChart::Line(r, o, context)
+            } else {
+                StudyChart::Heatmap(r, o, context)
+            }
+        })
         .collect()
 }
 
 /// True when the outcome is a single share metric, shown in percent.
 pub fn is_share(outcome: &str) -> bool {
     let head = outcome.trim().split(['[', '@']).next().unwrap_or("");
-    head.ends_with("_share") && !outcome.contains(['+', '*', '/']) && !outcome.trim().starts_with('-')
+    head.ends_with("_share")
+        && !outcome.contains(['+', '*', '/'])
+        && !outcome.trim().starts_with('-')
 }
 
 /// A value for labels: percent with one decimal for shares, short forms for large
-/// numbers, three significant digits otherwise.
+/// numbers, three significant digits otherwise (without trailing zeros).
 pub fn value_label(x: f64, share: bool) -> String {
     if share {
         return format!("{:.1}%", x * 100.0);
@@ -111,13 +123,42 @@ pub fn value_label(x: f64, share: bool) -> String {
         return format!("{x}");
     }
     let decimals = (2 - x.abs().log10().floor() as i32).clamp(0, 6) as usize;
-    format!("{x:.decimals$}")
+    let text = format!("{x:.decimals$}");
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    }
+}
+
+/// Labels for the values of a swept parameter: the fewest decimals (up to 6) that tell
+/// every value apart and put each within 1% of the smallest gap between values.
+pub fn axis_labels(values: &[f64]) -> Vec<String> {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let gap = sorted
+        .windows(2)
+        .map(|w| w[1] - w[0])
+        .filter(|g| *g > 0.0)
+        .fold(f64::INFINITY, f64::min);
+    let tolerance = if gap.is_finite() { 0.01 * gap } else { 1e-9 };
+    let fits = |d: usize| {
+        values
+            .iter()
+            .all(|v| (format!("{v:.d$}").parse::<f64>().unwrap_or(f64::NAN) - v).abs() <= tolerance)
+    };
+    let decimals = (0..=6).find(|d| fits(*d)).unwrap_or(6);
+    values.iter().map(|v| format!("{v:.decimals$}")).collect()
 }
 
 /// A range around [lo, hi] with 6% air on each side (and never below 0 for non-negative
 /// data, nor above 100% for shares).
 pub fn padded(lo: f64, hi: f64, share: bool) -> (f64, f64) {
-    let span = if hi > lo { hi - lo } else { lo.abs().max(1.0) * 0.1 };
+    let span = if hi > lo {
+        hi - lo
+    } else {
+        lo.abs().max(1.0) * 0.1
+    };
     let (mut a, mut b) = (lo - 0.06 * span, hi + 0.06 * span);
     if lo >= 0.0 {
         a = a.max(0.0);
@@ -131,8 +172,18 @@ pub fn padded(lo: f64, hi: f64, share: bool) -> (f64, f64) {
 /// Viridis (van der Walt and Smith, matplotlib), perceptually uniform and colour-blind
 /// safe, from five anchors: t in [0, 1].
 pub fn viridis(t: f64) -> RGBColor {
-    const ANCHORS: [(u8, u8, u8); 5] = [(0x44, 0x01, 0x54), (0x3B, 0x52, 0x8B), (0x21, 0x91, 0x8C), (0x5E, 0xC9, 0x62), (0xFD, 0xE7, 0x25)];
-    let t = if t.is_finite() { t.clamp(0.0, 1.0) } else { 0.0 } * 4.0;
+    const ANCHORS: [(u8, u8, u8); 5] = [
+        (0x44, 0x01, 0x54),
+        (0x3B, 0x52, 0x8B),
+        (0x21, 0x91, 0x8C),
+        (0x5E, 0xC9, 0x62),
+        (0xFD, 0xE7, 0x25),
+    ];
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.0
+    } * 4.0;
     let i = (t.floor() as usize).min(3);
     let f = t - i as f64;
     let (a, b) = (ANCHORS[i], ANCHORS[i + 1]);

@@ -60,7 +60,7 @@ pub fn draw_supply<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, s: &Summar
     let legend = vec![
         Entry::new(Key::Dashed(TEXT), "Ordered (mean)"),
         Entry::new(Key::Line(RGBColor(0x44, 0x44, 0x44), 3), "Delivered (mean)"),
-        Entry::new(Key::Heading, "  in the vendor's colour"),
+        Entry::new(Key::Note, "in the vendor's colour"),
         Entry::new(Key::Line(SUPPLY, 2), "Supply (median)"),
         Entry::new(Key::Fill(style::lighter(SUPPLY, 0.7)), "Supply, 90% of runs"),
     ];
@@ -128,6 +128,7 @@ fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &Summary, p:
         .y_labels(5)
         .y_label_formatter(&|y| frame::short_number(*y))
         .y_desc(unit)
+        .y_max_light_lines(1)
         .label_style(style::text(style::SMALL))
         .axis_desc_style(style::text(style::SMALL))
         .bold_line_style(GRID_BOLD)

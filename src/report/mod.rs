@@ -3,6 +3,7 @@
 
 pub mod html;
 pub mod outdir;
+pub mod partial;
 
 pub use outdir::OutputDir;
 

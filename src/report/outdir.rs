@@ -131,7 +131,7 @@ fn clean_stale(parent: &Path, name: &str) {
             Some((kind @ ("partial" | "old"), tail)) => (kind, tail.split('-').next().and_then(|p| p.parse::<u32>().ok())),
             _ => continue,
         };
-        if !pid.is_some_and(|pid| gone(pid)) {
+        if !pid.is_some_and(gone) {
             continue;
         }
         if kind == "old" && !target.exists() {

@@ -95,9 +95,9 @@ fn load_chain(source: SourceFile, stack: &mut Vec<PathBuf>, sources: &mut Vec<So
         ));
     }
     if stack.contains(&canonical(&parent_path)) {
-        let chain: Vec<String> = stack.iter().map(|p| p.display().to_string()).collect();
+        let chain: Vec<String> = sources.iter().map(|s| s.path.display().to_string()).collect();
         return Err(located(
-            format!("`extends` makes a cycle: {} -> {}", chain.join(" -> "), canonical(&parent_path).display()),
+            format!("`extends` makes a cycle: {} -> {}", chain.join(" -> "), parent_path.display()),
             "a scenario cannot extend itself or a file that extends it",
         ));
     }
@@ -173,7 +173,8 @@ fn check(source: &SourceFile) -> Result<Table, ScenarioError> {
     if !errors.is_empty() {
         let mut diagnostics: Vec<Diagnostic> = Vec::new();
         for d in errors.iter().map(|e| toml_error(source, e)) {
-            let same = |x: &Diagnostic| x.message == d.message && x.place.as_ref().map(|p| (p.line, p.column)) == d.place.as_ref().map(|p| (p.line, p.column));
+            // One problem per place: the parser's later errors at a place echo its first.
+            let same = |x: &Diagnostic| x.place.as_ref().map(|p| (p.line, p.column)) == d.place.as_ref().map(|p| (p.line, p.column));
             if !diagnostics.iter().any(same) {
                 diagnostics.push(d);
             }

@@ -14,7 +14,7 @@ pub use sketch::Sketch;
 /// accurate without a division per value. Zeros join in closed form when reported.
 /// Merging uses Chan et al.'s pairwise update, so merged results depend only on the order
 /// of merging, which the driver fixes.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Moments {
     nonzero: u64,
     shift: f64,
@@ -23,6 +23,11 @@ pub struct Moments {
 }
 
 impl Moments {
+    /// Whether no non-zero value was added.
+    pub fn is_empty(&self) -> bool {
+        self.nonzero == 0
+    }
+
     #[inline]
     pub fn add(&mut self, x: f64) {
         if self.nonzero == 0 {
@@ -112,6 +117,21 @@ impl Accumulator {
 
     pub fn cells(&self) -> usize {
         self.moments.len()
+    }
+
+    /// The moments of every cell.
+    pub fn moments(&self) -> &[Moments] {
+        &self.moments
+    }
+
+    /// An accumulator from saved parts (a shard's blocks, say); `sketches` may be empty.
+    pub fn from_parts(runs: u64, moments: Vec<Moments>, sketches: Vec<Sketch>) -> Accumulator {
+        Accumulator { runs, moments, sketches }
+    }
+
+    /// Moves the sketches out (empty if they are pooled elsewhere).
+    pub fn into_sketches(self) -> Vec<Sketch> {
+        self.sketches
     }
 
     /// Adds one run's values, one per cell. Zeros cost only a count.

@@ -16,7 +16,7 @@ pub const RELATIVE_ERROR: f64 = 1.0 / (1u64 << (MANTISSA_BITS + 1)) as f64;
 /// Values at or below this are counted as zero.
 pub const ZERO: f64 = 1e-12;
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Sketch {
     zeros: u64,
     offset: i64,
@@ -74,6 +74,11 @@ impl Sketch {
         } else if k >= self.offset + self.counts.len() as i64 {
             self.counts.resize((k - self.offset + 1) as usize, 0);
         }
+    }
+
+    /// Whether nothing was added.
+    pub fn is_empty(&self) -> bool {
+        self.zeros == 0 && self.counts.is_empty()
     }
 
     pub fn count(&self) -> u64 {

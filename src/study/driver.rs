@@ -42,14 +42,26 @@ impl Values {
 
 /// Simulates every (point, run) of `plan` on `threads` threads (0 = all cores) and
 /// evaluates `outcomes` on each run. `progress` hears of every finished block.
-pub fn simulate(base: &Scenario, plan: &Plan, outcomes: &[Outcome], threads: usize, progress: &dyn Progress) -> Result<Values, StudyError> {
+pub fn simulate(
+    base: &Scenario,
+    plan: &Plan,
+    outcomes: &[Outcome],
+    threads: usize,
+    progress: &dyn Progress,
+) -> Result<Values, StudyError> {
     // The scenario text is not needed to simulate; dropping it makes per-point copies cheap.
     let mut lean = base.clone();
     lean.resolved_toml = String::new();
     let blocks: Vec<(usize, Range<u64>)> = (0..plan.points.len())
-        .flat_map(|p| (0..plan.runs).step_by(BLOCK_RUNS as usize).map(move |a| (p, a..(a + BLOCK_RUNS).min(plan.runs))))
+        .flat_map(|p| {
+            (0..plan.runs)
+                .step_by(BLOCK_RUNS as usize)
+                .map(move |a| (p, a..(a + BLOCK_RUNS).min(plan.runs)))
+        })
         .collect();
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()?;
     let start = || (Workspace::new(&lean), Record::new(Layout::of(&lean)));
     let results: Vec<Vec<f64>> = pool.install(|| {
         blocks
@@ -72,7 +84,12 @@ pub fn simulate(base: &Scenario, plan: &Plan, outcomes: &[Outcome], threads: usi
     Ok(assemble(plan, outcomes.len(), &blocks, results))
 }
 
-fn assemble(plan: &Plan, outcomes: usize, blocks: &[(usize, Range<u64>)], results: Vec<Vec<f64>>) -> Values {
+fn assemble(
+    plan: &Plan,
+    outcomes: usize,
+    blocks: &[(usize, Range<u64>)],
+    results: Vec<Vec<f64>>,
+) -> Values {
     let runs = plan.runs as usize;
     let mut data = vec![0.0; plan.points.len() * outcomes * runs];
     for ((p, range), block) in blocks.iter().zip(results) {
@@ -82,7 +99,12 @@ fn assemble(plan: &Plan, outcomes: usize, blocks: &[(usize, Range<u64>)], result
             data[at..at + n].copy_from_slice(&block[o * n..(o + 1) * n]);
         }
     }
-    Values { points: plan.points.len(), outcomes, runs, data }
+    Values {
+        points: plan.points.len(),
+        outcomes,
+        runs,
+        data,
+    }
 }
 
 /// Seconds one simulation of `base` takes on one core, from a short pilot of `runs` runs
@@ -124,6 +146,8 @@ impl Model for EngineModel<'_> {
     fn means(&self, points: &[Vec<f64>]) -> Result<Vec<Vec<f64>>, StudyError> {
         let plan = self.plan("study", points);
         let values = simulate(self.base, &plan, self.outcomes, self.threads, self.progress)?;
-        Ok((0..values.points).map(|p| (0..values.outcomes).map(|o| values.mean(p, o)).collect()).collect())
+        Ok((0..values.points)
+            .map(|p| (0..values.outcomes).map(|o| values.mean(p, o)).collect())
+            .collect())
     }
 }

@@ -18,7 +18,10 @@ const EDGE: f64 = 1e-9;
 
 impl Input {
     pub fn new(path: impl Into<String>, dist: Distribution) -> Input {
-        Input { path: path.into(), dist }
+        Input {
+            path: path.into(),
+            dist,
+        }
     }
 
     /// The input's value at unit-cube coordinate `u`: its `u`-quantile.
@@ -29,7 +32,11 @@ impl Input {
 
 /// Maps a point of the unit cube to input values, one coordinate per input.
 pub fn values_at(inputs: &[Input], unit: &[f64]) -> Vec<f64> {
-    inputs.iter().zip(unit).map(|(i, u)| i.value_at(*u)).collect()
+    inputs
+        .iter()
+        .zip(unit)
+        .map(|(i, u)| i.value_at(*u))
+        .collect()
 }
 
 /// The parameter at `path`, or an error that suggests the nearest paths.
@@ -37,10 +44,15 @@ pub fn find(s: &Scenario, path: &str) -> Result<ParamId, StudyError> {
     s.param_by_path(path).ok_or_else(|| {
         let paths = s.params.iter().map(|p| p.path.as_str());
         let help = match nearest(path, paths) {
-            Some(n) => format!("; did you mean `{n}`? (`exportsim params SCENARIO` lists every path)"),
+            Some(n) => {
+                format!("; did you mean `{n}`? (`exportsim params SCENARIO` lists every path)")
+            }
             None => "; `exportsim params SCENARIO` lists every path".to_string(),
         };
-        StudyError::UnknownParam { path: path.to_string(), help }
+        StudyError::UnknownParam {
+            path: path.to_string(),
+            help,
+        }
     })
 }
 
@@ -65,7 +77,10 @@ pub fn select(s: &Scenario, specs: &[String]) -> Result<Vec<(ParamId, Input)>, S
         };
         let id = find(s, path)?;
         if out.iter().any(|(k, _)| *k == id) {
-            return Err(StudyError::BadSpec { spec: spec.clone(), reason: format!("`{path}` is listed twice") });
+            return Err(StudyError::BadSpec {
+                spec: spec.clone(),
+                reason: format!("`{path}` is listed twice"),
+            });
         }
         let dist = match range {
             Some(r) => uniform(spec, r)?,
@@ -74,7 +89,10 @@ pub fn select(s: &Scenario, specs: &[String]) -> Result<Vec<(ParamId, Input)>, S
                     "`{path}` is fixed at {} in this scenario; give it a range to study, e.g. `--param {path}=LO:HI`",
                     s.param(id).dist
                 );
-                return Err(StudyError::BadSpec { spec: spec.clone(), reason });
+                return Err(StudyError::BadSpec {
+                    spec: spec.clone(),
+                    reason,
+                });
             }
             None => s.param(id).dist.clone(),
         };
@@ -84,12 +102,25 @@ pub fn select(s: &Scenario, specs: &[String]) -> Result<Vec<(ParamId, Input)>, S
 }
 
 fn uniform(spec: &str, range: &str) -> Result<Distribution, StudyError> {
-    let bad = |reason: String| StudyError::BadSpec { spec: spec.to_string(), reason };
-    let (lo, hi) = range.split_once(':').ok_or_else(|| bad("a sensitivity range is written LO:HI, e.g. 0.2:0.8".into()))?;
-    let num = |x: &str| x.trim().parse::<f64>().ok().filter(|v| v.is_finite()).ok_or_else(|| bad(format!("`{x}` is not a number")));
+    let bad = |reason: String| StudyError::BadSpec {
+        spec: spec.to_string(),
+        reason,
+    };
+    let (lo, hi) = range
+        .split_once(':')
+        .ok_or_else(|| bad("a sensitivity range is written LO:HI, e.g. 0.2:0.8".into()))?;
+    let num = |x: &str| {
+        x.trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .ok_or_else(|| bad(format!("`{x}` is not a number")))
+    };
     let (lo, hi) = (num(lo)?, num(hi)?);
     if lo >= hi {
-        return Err(bad(format!("the range {lo}:{hi} is empty: LO must be below HI")));
+        return Err(bad(format!(
+            "the range {lo}:{hi} is empty: LO must be below HI"
+        )));
     }
     Distribution::new(DistSpec::Uniform { min: lo, max: hi }).map_err(|e| bad(e.to_string()))
 }
@@ -100,11 +131,24 @@ mod tests {
 
     #[test]
     fn values_come_from_quantiles_and_stay_finite() {
-        let normal = Distribution::new(DistSpec::Normal { mean: 0.0, sd: 1.0, min: f64::NEG_INFINITY, max: f64::INFINITY }).unwrap();
+        let normal = Distribution::new(DistSpec::Normal {
+            mean: 0.0,
+            sd: 1.0,
+            min: f64::NEG_INFINITY,
+            max: f64::INFINITY,
+        })
+        .unwrap();
         let input = Input::new("x", normal);
         assert_eq!(input.value_at(0.5), 0.0);
         assert!(input.value_at(0.0).is_finite() && input.value_at(1.0).is_finite());
-        let u = Input::new("u", Distribution::new(DistSpec::Uniform { min: 10.0, max: 20.0 }).unwrap());
+        let u = Input::new(
+            "u",
+            Distribution::new(DistSpec::Uniform {
+                min: 10.0,
+                max: 20.0,
+            })
+            .unwrap(),
+        );
         assert_eq!(values_at(&[u.clone(), u], &[0.1, 0.9]), vec![11.0, 19.0]);
     }
 

@@ -19,8 +19,8 @@ pub mod inputs;
 pub mod morris;
 pub mod plan;
 pub mod sobol;
-pub mod sweep;
 pub mod summary;
+pub mod sweep;
 pub mod tornado;
 pub mod write;
 

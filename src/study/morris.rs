@@ -38,7 +38,9 @@ pub fn design(inputs: usize, trajectories: usize, seed: u64) -> Design {
     let mut unit_points = Vec::with_capacity(trajectories * (inputs + 1));
     let mut steps = Vec::with_capacity(trajectories * inputs);
     for _ in 0..trajectories {
-        let mut at: Vec<usize> = (0..inputs).map(|_| ((unit(&mut rng) * p as f64) as usize).min(p - 1)).collect();
+        let mut at: Vec<usize> = (0..inputs)
+            .map(|_| ((unit(&mut rng) * p as f64) as usize).min(p - 1))
+            .collect();
         let mut order: Vec<usize> = (0..inputs).collect();
         for i in (1..inputs).rev() {
             order.swap(i, ((unit(&mut rng) * (i + 1) as f64) as usize).min(i));
@@ -46,12 +48,21 @@ pub fn design(inputs: usize, trajectories: usize, seed: u64) -> Design {
         unit_points.push(at.iter().map(|&j| level(j)).collect());
         for &i in &order {
             let before = at[i];
-            at[i] = if before < half { before + half } else { before - half };
+            at[i] = if before < half {
+                before + half
+            } else {
+                before - half
+            };
             steps.push((i, level(at[i]) - level(before)));
             unit_points.push(at.iter().map(|&j| level(j)).collect());
         }
     }
-    Design { inputs, trajectories, unit: unit_points, steps }
+    Design {
+        inputs,
+        trajectories,
+        unit: unit_points,
+        steps,
+    }
 }
 
 impl Design {
@@ -94,7 +105,13 @@ pub struct Screening {
 }
 
 /// Screening of every outcome from the means at the design's points (`[point][outcome]`).
-pub fn analyze(d: &Design, inputs: &[Input], outcomes: &[String], means: &[Vec<f64>], seed: u64) -> Vec<Screening> {
+pub fn analyze(
+    d: &Design,
+    inputs: &[Input],
+    outcomes: &[String],
+    means: &[Vec<f64>],
+    seed: u64,
+) -> Vec<Screening> {
     outcomes
         .iter()
         .enumerate()
@@ -108,14 +125,34 @@ pub fn analyze(d: &Design, inputs: &[Input], outcomes: &[String], means: &[Vec<f
                     let n = ee.len() as f64;
                     let mu = ee.iter().sum::<f64>() / n;
                     let mu_star = ee.iter().map(|e| e.abs()).sum::<f64>() / n;
-                    let sigma = if ee.len() > 1 { (ee.iter().map(|e| (e - mu).powi(2)).sum::<f64>() / (n - 1.0)).sqrt() } else { 0.0 };
+                    let sigma = if ee.len() > 1 {
+                        (ee.iter().map(|e| (e - mu).powi(2)).sum::<f64>() / (n - 1.0)).sqrt()
+                    } else {
+                        0.0
+                    };
                     let boot: Vec<f64> = (0..RESAMPLES)
-                        .map(|_| (0..ee.len()).map(|_| ee[((unit(&mut rng) * n) as usize).min(ee.len() - 1)].abs()).sum::<f64>() / n)
+                        .map(|_| {
+                            (0..ee.len())
+                                .map(|_| {
+                                    ee[((unit(&mut rng) * n) as usize).min(ee.len() - 1)].abs()
+                                })
+                                .sum::<f64>()
+                                / n
+                        })
                         .collect();
-                    Effect { path: input.path.clone(), mu, mu_star, mu_star_conf: Z95 * sd(&boot), sigma }
+                    Effect {
+                        path: input.path.clone(),
+                        mu,
+                        mu_star,
+                        mu_star_conf: Z95 * sd(&boot),
+                        sigma,
+                    }
                 })
                 .collect();
-            Screening { outcome: name.clone(), effects }
+            Screening {
+                outcome: name.clone(),
+                effects,
+            }
         })
         .collect()
 }
@@ -127,7 +164,13 @@ fn sd(x: &[f64]) -> f64 {
 }
 
 /// Design, evaluate and analyze in one call.
-pub fn run(model: &dyn Model, inputs: &[Input], outcomes: &[String], trajectories: usize, seed: u64) -> Result<Vec<Screening>, StudyError> {
+pub fn run(
+    model: &dyn Model,
+    inputs: &[Input],
+    outcomes: &[String],
+    trajectories: usize,
+    seed: u64,
+) -> Result<Vec<Screening>, StudyError> {
     let d = design(inputs.len(), trajectories, seed);
     let means = model.means(&d.points(inputs))?;
     Ok(analyze(&d, inputs, outcomes, &means, seed))
@@ -152,9 +195,17 @@ mod tests {
                 assert_eq!(b[i] - a[i], delta);
                 moved[i] = true;
             }
-            assert!(moved.iter().all(|m| *m), "every input moves once per trajectory");
+            assert!(
+                moved.iter().all(|m| *m),
+                "every input moves once per trajectory"
+            );
         }
-        assert!(d.unit.iter().flatten().all(|u| [0.125, 0.375, 0.625, 0.875].contains(u)));
+        assert!(
+            d.unit
+                .iter()
+                .flatten()
+                .all(|u| [0.125, 0.375, 0.625, 0.875].contains(u))
+        );
         assert_eq!(design(5, 20, 3), d);
     }
 }

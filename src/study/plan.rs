@@ -37,12 +37,26 @@ pub struct Plan {
 
 impl Plan {
     pub fn new(kind: &str, points: Vec<Point>, runs: u64, seed: u64) -> Plan {
-        Plan { kind: kind.to_string(), points, runs, seed }
+        Plan {
+            kind: kind.to_string(),
+            points,
+            runs,
+            seed,
+        }
     }
 
     /// A plan whose points fix `ids` to the rows of `values` (one value per id).
-    pub fn from_rows(kind: &str, ids: &[ParamId], values: &[Vec<f64>], runs: u64, seed: u64) -> Plan {
-        let points = values.iter().map(|row| Point(ids.iter().copied().zip(row.iter().copied()).collect())).collect();
+    pub fn from_rows(
+        kind: &str,
+        ids: &[ParamId],
+        values: &[Vec<f64>],
+        runs: u64,
+        seed: u64,
+    ) -> Plan {
+        let points = values
+            .iter()
+            .map(|row| Point(ids.iter().copied().zip(row.iter().copied()).collect()))
+            .collect();
         Plan::new(kind, points, runs, seed)
     }
 
@@ -58,10 +72,15 @@ impl Plan {
     /// Refuses plans above `cap` simulations unless `yes`.
     pub fn check(&self, cap: u64, yes: bool) -> Result<(), StudyError> {
         if self.runs == 0 || self.points.is_empty() {
-            return Err(StudyError::Invalid("the plan is empty: it needs at least one point and one run".into()));
+            return Err(StudyError::Invalid(
+                "the plan is empty: it needs at least one point and one run".into(),
+            ));
         }
         if self.simulations() > cap && !yes {
-            return Err(StudyError::TooLarge { simulations: self.simulations(), cap });
+            return Err(StudyError::TooLarge {
+                simulations: self.simulations(),
+                cap,
+            });
         }
         Ok(())
     }
@@ -101,13 +120,22 @@ mod tests {
 
     #[test]
     fn counts_caps_and_prints() {
-        let plan = Plan::from_rows("sweep", &[ParamId(3)], &[vec![0.1], vec![0.2], vec![0.3]], 1000, 7);
+        let plan = Plan::from_rows(
+            "sweep",
+            &[ParamId(3)],
+            &[vec![0.1], vec![0.2], vec![0.3]],
+            1000,
+            7,
+        );
         assert_eq!(plan.simulations(), 3000);
         assert_eq!(plan.points[1], Point(vec![(ParamId(3), 0.2)]));
         assert!(plan.check(2999, false).is_err());
         assert!(plan.check(2999, true).is_ok());
         assert!(plan.check(3000, false).is_ok());
-        assert_eq!(plan.to_string(), "sweep: 3 points x 1,000 runs = 3,000 simulations (seed 7)");
+        assert_eq!(
+            plan.to_string(),
+            "sweep: 3 points x 1,000 runs = 3,000 simulations (seed 7)"
+        );
         assert_eq!(thousands(1_234_567), "1,234,567");
         assert_eq!(thousands(12), "12");
     }

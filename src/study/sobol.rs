@@ -36,16 +36,28 @@ pub struct Design {
 /// A Saltelli design for `inputs` inputs and `samples` base samples.
 pub fn design(inputs: usize, samples: usize) -> Result<Design, StudyError> {
     if inputs == 0 || inputs > MAX_INPUTS {
-        return Err(StudyError::Invalid(format!("Sobol indices take 1 to {MAX_INPUTS} inputs (got {inputs})")));
+        return Err(StudyError::Invalid(format!(
+            "Sobol indices take 1 to {MAX_INPUTS} inputs (got {inputs})"
+        )));
     }
     if samples < 2 {
-        return Err(StudyError::Invalid("Sobol indices need at least 2 base samples".into()));
+        return Err(StudyError::Invalid(
+            "Sobol indices need at least 2 base samples".into(),
+        ));
     }
     let params = sobol::params::JoeKuoD6::standard();
-    let rows: Vec<Vec<f64>> = sobol::Sobol::<f64>::new(2 * inputs, &params).skip(1).take(samples).collect();
+    let rows: Vec<Vec<f64>> = sobol::Sobol::<f64>::new(2 * inputs, &params)
+        .skip(1)
+        .take(samples)
+        .collect();
     let a = rows.iter().map(|r| r[..inputs].to_vec()).collect();
     let b = rows.iter().map(|r| r[inputs..].to_vec()).collect();
-    Ok(Design { inputs, samples, a, b })
+    Ok(Design {
+        inputs,
+        samples,
+        a,
+        b,
+    })
 }
 
 /// The rows of the design from base matrices `a` and `b`, in SALib's order.
@@ -103,7 +115,13 @@ pub struct Indices {
 }
 
 /// Indices of every outcome from the means at the design's rows (`[row][outcome]`).
-pub fn analyze(d: &Design, inputs: &[Input], outcomes: &[String], means: &[Vec<f64>], seed: u64) -> Vec<Indices> {
+pub fn analyze(
+    d: &Design,
+    inputs: &[Input],
+    outcomes: &[String],
+    means: &[Vec<f64>],
+    seed: u64,
+) -> Vec<Indices> {
     outcomes
         .iter()
         .enumerate()
@@ -113,9 +131,19 @@ pub fn analyze(d: &Design, inputs: &[Input], outcomes: &[String], means: &[Vec<f
             let indices = inputs
                 .iter()
                 .zip(est)
-                .map(|(input, [first, first_conf, total, total_conf])| Index { path: input.path.clone(), first, first_conf, total, total_conf })
+                .map(|(input, [first, first_conf, total, total_conf])| Index {
+                    path: input.path.clone(),
+                    first,
+                    first_conf,
+                    total,
+                    total_conf,
+                })
                 .collect();
-            Indices { outcome: name.clone(), varies, indices }
+            Indices {
+                outcome: name.clone(),
+                varies,
+                indices,
+            }
         })
         .collect()
 }
@@ -126,7 +154,7 @@ pub fn indices(y: &[f64], k: usize, n: usize, seed: u64) -> (bool, Vec<[f64; 4]>
     assert_eq!(y.len(), n * step, "one output per design row");
     let mean = y.iter().sum::<f64>() / y.len() as f64;
     let sd = (y.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / y.len() as f64).sqrt();
-    if !(sd > 0.0) || !sd.is_finite() {
+    if sd.is_nan() || sd <= 0.0 || !sd.is_finite() {
         return (false, vec![[0.0; 4]; k]);
     }
     let z: Vec<f64> = y.iter().map(|v| (v - mean) / sd).collect();
@@ -135,7 +163,9 @@ pub fn indices(y: &[f64], k: usize, n: usize, seed: u64) -> (bool, Vec<[f64; 4]>
     let mut rng = design_rng(seed, 100);
     let mut boot = vec![Vec::with_capacity(RESAMPLES); k];
     for _ in 0..RESAMPLES {
-        let pick: Vec<usize> = (0..n).map(|_| ((unit(&mut rng) * n as f64) as usize).min(n - 1)).collect();
+        let pick: Vec<usize> = (0..n)
+            .map(|_| ((unit(&mut rng) * n as f64) as usize).min(n - 1))
+            .collect();
         for (i, b) in boot.iter_mut().enumerate() {
             b.push(estimate(&z, step, i, &pick));
         }
@@ -177,7 +207,13 @@ fn sd_sample(x: &[f64]) -> f64 {
 }
 
 /// Design, evaluate and analyze in one call.
-pub fn run(model: &dyn Model, inputs: &[Input], outcomes: &[String], samples: usize, seed: u64) -> Result<Vec<Indices>, StudyError> {
+pub fn run(
+    model: &dyn Model,
+    inputs: &[Input],
+    outcomes: &[String],
+    samples: usize,
+    seed: u64,
+) -> Result<Vec<Indices>, StudyError> {
     let d = design(inputs.len(), samples)?;
     let means = model.means(&d.points(inputs))?;
     Ok(analyze(&d, inputs, outcomes, &means, seed))
@@ -196,13 +232,16 @@ mod tests {
             let block = &rows[j * 5..(j + 1) * 5];
             assert_eq!(block[0], d.a[j]);
             assert_eq!(block[4], d.b[j]);
-            for i in 0..3 {
-                for c in 0..3 {
-                    assert_eq!(block[1 + i][c], if c == i { d.b[j][c] } else { d.a[j][c] });
+            for (i, ab) in block[1..4].iter().enumerate() {
+                for (c, x) in ab.iter().enumerate() {
+                    assert_eq!(*x, if c == i { d.b[j][c] } else { d.a[j][c] });
                 }
             }
         }
-        assert!(rows.iter().flatten().all(|u| *u > 0.0 && *u < 1.0), "the all-zero first point is skipped");
+        assert!(
+            rows.iter().flatten().all(|u| *u > 0.0 && *u < 1.0),
+            "the all-zero first point is skipped"
+        );
     }
 
     #[test]

@@ -11,11 +11,23 @@ pub fn describe(values: &[f64]) -> Stats {
         return Stats::default();
     }
     let mean = values.iter().sum::<f64>() / n as f64;
-    let sd = if n > 1 { (values.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt() } else { 0.0 };
+    let sd = if n > 1 {
+        (values.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt()
+    } else {
+        0.0
+    };
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
     let q = |p: f64| quantile_sorted(&sorted, p);
-    Stats { mean, sd, p05: q(0.05), p25: q(0.25), p50: q(0.5), p75: q(0.75), p95: q(0.95) }
+    Stats {
+        mean,
+        sd,
+        p05: q(0.05),
+        p25: q(0.25),
+        p50: q(0.5),
+        p75: q(0.75),
+        p95: q(0.95),
+    }
 }
 
 /// The `p`-quantile of sorted values, linear between order statistics (type 7).

@@ -21,34 +21,61 @@ pub struct Axis {
 
 /// Parses `PATH=SPEC` against the scenario's parameters.
 pub fn parse_axis(s: &Scenario, text: &str) -> Result<Axis, StudyError> {
-    let bad = |reason: &str| StudyError::BadSpec { spec: text.to_string(), reason: reason.to_string() };
-    let (path, spec) = text.split_once('=').ok_or_else(|| bad("write PATH=START:END:COUNT or PATH=V1,V2,..."))?;
+    let bad = |reason: &str| StudyError::BadSpec {
+        spec: text.to_string(),
+        reason: reason.to_string(),
+    };
+    let (path, spec) = text
+        .split_once('=')
+        .ok_or_else(|| bad("write PATH=START:END:COUNT or PATH=V1,V2,..."))?;
     let id = inputs::find(s, path.trim())?;
     let values = parse_values(spec).map_err(|r| bad(&r))?;
-    Ok(Axis { id, path: path.trim().to_string(), values })
+    Ok(Axis {
+        id,
+        path: path.trim().to_string(),
+        values,
+    })
 }
 
 /// `start:end:count` (count evenly spaced values, both ends included) or `v1,v2,...`.
 pub fn parse_values(spec: &str) -> Result<Vec<f64>, String> {
-    let num = |x: &str| x.trim().parse::<f64>().ok().filter(|v| v.is_finite()).ok_or_else(|| format!("`{}` is not a number", x.trim()));
+    let num = |x: &str| {
+        x.trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .ok_or_else(|| format!("`{}` is not a number", x.trim()))
+    };
     let values = if spec.contains(':') {
         let parts: Vec<&str> = spec.split(':').collect();
         let [start, end, count] = parts[..] else {
             return Err("a range is START:END:COUNT, e.g. 0:1:11".into());
         };
         let (start, end) = (num(start)?, num(end)?);
-        let count: usize = count.trim().parse().map_err(|_| format!("the count `{}` is not a whole number", count.trim()))?;
+        let count: usize = count
+            .trim()
+            .parse()
+            .map_err(|_| format!("the count `{}` is not a whole number", count.trim()))?;
         match count {
             0 => return Err("the count must be at least 1".into()),
-            1 if start != end => return Err("a range with one value needs START = END (or list the value)".into()),
+            1 if start != end => {
+                return Err("a range with one value needs START = END (or list the value)".into());
+            }
             1 => vec![start],
-            n => (0..n).map(|i| start + (end - start) * i as f64 / (n - 1) as f64).collect(),
+            n => (0..n)
+                .map(|i| start + (end - start) * i as f64 / (n - 1) as f64)
+                .collect(),
         }
     } else {
-        spec.split(',').map(num).collect::<Result<Vec<f64>, String>>()?
+        spec.split(',')
+            .map(num)
+            .collect::<Result<Vec<f64>, String>>()?
     };
     if values.len() > MAX_AXIS_VALUES {
-        return Err(format!("{} values; an axis takes at most {MAX_AXIS_VALUES}", values.len()));
+        return Err(format!(
+            "{} values; an axis takes at most {MAX_AXIS_VALUES}",
+            values.len()
+        ));
     }
     Ok(values)
 }
@@ -63,24 +90,49 @@ pub struct Sweep {
 }
 
 impl Sweep {
-    pub fn new(axes: Vec<Axis>, outcomes: Vec<Outcome>, runs: u64, seed: u64) -> Result<Sweep, StudyError> {
+    pub fn new(
+        axes: Vec<Axis>,
+        outcomes: Vec<Outcome>,
+        runs: u64,
+        seed: u64,
+    ) -> Result<Sweep, StudyError> {
         if axes.is_empty() || axes.len() > 2 {
-            return Err(StudyError::Invalid(format!("a sweep takes one or two --param (got {})", axes.len())));
+            return Err(StudyError::Invalid(format!(
+                "a sweep takes one or two --param (got {})",
+                axes.len()
+            )));
         }
         if axes.len() == 2 && axes[0].id == axes[1].id {
-            return Err(StudyError::Invalid(format!("`{}` is swept twice", axes[0].path)));
+            return Err(StudyError::Invalid(format!(
+                "`{}` is swept twice",
+                axes[0].path
+            )));
         }
         if outcomes.is_empty() {
-            return Err(StudyError::Invalid("a sweep needs at least one --outcome".into()));
+            return Err(StudyError::Invalid(
+                "a sweep needs at least one --outcome".into(),
+            ));
         }
-        Ok(Sweep { axes, outcomes, runs, seed })
+        Ok(Sweep {
+            axes,
+            outcomes,
+            runs,
+            seed,
+        })
     }
 
     /// Every point's parameter values; the first axis varies slowest.
     pub fn grid(&self) -> Vec<Vec<f64>> {
         let mut rows: Vec<Vec<f64>> = vec![Vec::new()];
         for axis in &self.axes {
-            rows = rows.iter().flat_map(|r| axis.values.iter().map(move |v| [r.as_slice(), &[*v]].concat())).collect();
+            rows = rows
+                .iter()
+                .flat_map(|r| {
+                    axis.values
+                        .iter()
+                        .map(move |v| [r.as_slice(), &[*v]].concat())
+                })
+                .collect();
         }
         rows
     }
@@ -97,7 +149,10 @@ impl Sweep {
             let dist = &s.param(a.id).dist;
             let (lo, hi) = dist.support();
             if !dist.is_fixed() && a.values.iter().any(|v| *v < lo || *v > hi) {
-                out.push(format!("`{}` is swept outside [{lo}, {hi}], the range of its distribution {dist}", a.path));
+                out.push(format!(
+                    "`{}` is swept outside [{lo}, {hi}], the range of its distribution {dist}",
+                    a.path
+                ));
             }
         }
         out
@@ -110,7 +165,11 @@ impl Sweep {
             .iter()
             .enumerate()
             .flat_map(|(p, at)| {
-                (0..self.outcomes.len()).map(move |o| SweepRow { at: at.clone(), outcome: o, stats: describe(values.runs_of(p, o)) })
+                (0..self.outcomes.len()).map(move |o| SweepRow {
+                    at: at.clone(),
+                    outcome: o,
+                    stats: describe(values.runs_of(p, o)),
+                })
             })
             .collect();
         SweepResult {
@@ -139,9 +198,27 @@ pub fn from_tables(
     for (i, t) in tables.iter().enumerate() {
         let name = t.name.clone().unwrap_or_else(|| format!("sweep_{}", i + 1));
         let context = |e: StudyError| StudyError::Invalid(format!("[[sweep]] `{name}`: {e}"));
-        let axes = t.param.iter().flatten().map(|p| parse_axis(s, p)).collect::<Result<Vec<_>, _>>().map_err(context)?;
-        let outcomes = t.outcome.iter().flatten().map(|o| Outcome::parse(o, s).map_err(StudyError::from)).collect::<Result<Vec<_>, _>>().map_err(context)?;
-        let sweep = Sweep::new(axes, outcomes, runs.or(t.runs).unwrap_or(DEFAULT_RUNS), seed.or(t.seed).unwrap_or(s.seed)).map_err(context)?;
+        let axes = t
+            .param
+            .iter()
+            .flatten()
+            .map(|p| parse_axis(s, p))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(context)?;
+        let outcomes = t
+            .outcome
+            .iter()
+            .flatten()
+            .map(|o| Outcome::parse(o, s).map_err(StudyError::from))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(context)?;
+        let sweep = Sweep::new(
+            axes,
+            outcomes,
+            runs.or(t.runs).unwrap_or(DEFAULT_RUNS),
+            seed.or(t.seed).unwrap_or(s.seed),
+        )
+        .map_err(context)?;
         out.push((name, sweep));
     }
     Ok(out)
@@ -182,19 +259,39 @@ mod tests {
 
     #[test]
     fn specs_give_ranges_and_lists() {
-        assert_eq!(parse_values("0:1:5").unwrap(), vec![0.0, 0.25, 0.5, 0.75, 1.0]);
+        assert_eq!(
+            parse_values("0:1:5").unwrap(),
+            vec![0.0, 0.25, 0.5, 0.75, 1.0]
+        );
         assert_eq!(parse_values("2:2:1").unwrap(), vec![2.0]);
         assert_eq!(parse_values("0.1, 0.5,2").unwrap(), vec![0.1, 0.5, 2.0]);
         assert_eq!(parse_values("1e3").unwrap(), vec![1000.0]);
-        for bad in ["0:1", "0:1:0", "0:1:1", "a,b", "0:1:x", "1,,2", "0:1:100000"] {
+        for bad in [
+            "0:1",
+            "0:1:0",
+            "0:1:1",
+            "a,b",
+            "0:1:x",
+            "1,,2",
+            "0:1:100000",
+        ] {
             assert!(parse_values(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn grid_varies_the_first_axis_slowest() {
-        let axis = |k: usize, values: Vec<f64>| Axis { id: ParamId(k), path: format!("p{k}"), values };
-        let sweep = Sweep { axes: vec![axis(0, vec![1.0, 2.0]), axis(1, vec![10.0, 20.0, 30.0])], outcomes: vec![], runs: 3, seed: 1 };
+        let axis = |k: usize, values: Vec<f64>| Axis {
+            id: ParamId(k),
+            path: format!("p{k}"),
+            values,
+        };
+        let sweep = Sweep {
+            axes: vec![axis(0, vec![1.0, 2.0]), axis(1, vec![10.0, 20.0, 30.0])],
+            outcomes: vec![],
+            runs: 3,
+            seed: 1,
+        };
         let grid = sweep.grid();
         assert_eq!(grid.len(), 6);
         assert_eq!(grid[0], vec![1.0, 10.0]);

@@ -67,13 +67,21 @@ pub fn analyze(inputs: &[Input], outcomes: &[String], means: &[Vec<f64>]) -> Vec
                 .collect();
             // Stable sort: equal swings keep the inputs' order.
             bars.sort_by(|a, b| b.swing().total_cmp(&a.swing()));
-            Tornado { outcome: name.clone(), base: means[0][o], bars }
+            Tornado {
+                outcome: name.clone(),
+                base: means[0][o],
+                bars,
+            }
         })
         .collect()
 }
 
 /// Design, evaluate and analyze in one call.
-pub fn run(model: &dyn Model, inputs: &[Input], outcomes: &[String]) -> Result<Vec<Tornado>, StudyError> {
+pub fn run(
+    model: &dyn Model,
+    inputs: &[Input],
+    outcomes: &[String],
+) -> Result<Vec<Tornado>, StudyError> {
     let means = model.means(&design(inputs))?;
     Ok(analyze(inputs, outcomes, &means))
 }
@@ -86,8 +94,13 @@ mod tests {
 
     #[test]
     fn bars_are_sorted_by_swing() {
-        let u = |lo: f64, hi: f64| Distribution::new(DistSpec::Uniform { min: lo, max: hi }).unwrap();
-        let inputs = vec![Input::new("a", u(0.0, 10.0)), Input::new("b", u(0.0, 1.0)), Input::new("c", u(-1.0, 1.0))];
+        let u =
+            |lo: f64, hi: f64| Distribution::new(DistSpec::Uniform { min: lo, max: hi }).unwrap();
+        let inputs = vec![
+            Input::new("a", u(0.0, 10.0)),
+            Input::new("b", u(0.0, 1.0)),
+            Input::new("c", u(-1.0, 1.0)),
+        ];
         let model = FnModel(|x: &[f64]| x[0] + 100.0 * x[1] - 3.0 * x[2]);
         let t = &run(&model, &inputs, &["y".into()]).unwrap()[0];
         assert_eq!(t.base, 5.0 + 50.0);

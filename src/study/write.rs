@@ -16,7 +16,13 @@ fn num(x: f64) -> String {
 pub fn sweep_csv(r: &SweepResult, w: impl Write) -> csv::Result<()> {
     let mut out = csv::Writer::from_writer(w);
     let stats = ["mean", "sd", "p05", "p25", "p50", "p75", "p95"];
-    out.write_record(r.params.iter().map(String::as_str).chain(["outcome"]).chain(stats))?;
+    out.write_record(
+        r.params
+            .iter()
+            .map(String::as_str)
+            .chain(["outcome"])
+            .chain(stats),
+    )?;
     for row in &r.rows {
         let s = &row.stats;
         let mut rec: Vec<String> = row.at.iter().map(|x| num(*x)).collect();
@@ -31,11 +37,24 @@ pub fn sweep_csv(r: &SweepResult, w: impl Write) -> csv::Result<()> {
 /// `tornado.csv`: per outcome, its inputs widest swing first.
 pub fn tornado_csv(ts: &[Tornado], w: impl Write) -> csv::Result<()> {
     let mut out = csv::Writer::from_writer(w);
-    out.write_record(["outcome", "input", "input_p10", "input_p90", "outcome_at_p10", "outcome_at_p90", "swing", "base"])?;
+    out.write_record([
+        "outcome",
+        "input",
+        "input_p10",
+        "input_p90",
+        "outcome_at_p10",
+        "outcome_at_p90",
+        "swing",
+        "base",
+    ])?;
     for t in ts {
         for b in &t.bars {
             let nums = [b.low_input, b.high_input, b.low, b.high, b.swing(), t.base].map(num);
-            out.write_record([t.outcome.as_str(), &b.path].into_iter().chain(nums.iter().map(String::as_str)))?;
+            out.write_record(
+                [t.outcome.as_str(), &b.path]
+                    .into_iter()
+                    .chain(nums.iter().map(String::as_str)),
+            )?;
         }
     }
     out.flush()?;
@@ -51,7 +70,11 @@ pub fn morris_csv(ss: &[Screening], w: impl Write) -> csv::Result<()> {
         effects.sort_by(|a, b| b.mu_star.total_cmp(&a.mu_star));
         for e in effects {
             let nums = [e.mu_star, e.mu_star_conf, e.mu, e.sigma].map(num);
-            out.write_record([s.outcome.as_str(), &e.path].into_iter().chain(nums.iter().map(String::as_str)))?;
+            out.write_record(
+                [s.outcome.as_str(), &e.path]
+                    .into_iter()
+                    .chain(nums.iter().map(String::as_str)),
+            )?;
         }
     }
     out.flush()?;
@@ -67,7 +90,11 @@ pub fn sobol_csv(all: &[Indices], w: impl Write) -> csv::Result<()> {
         rows.sort_by(|a, b| b.total.total_cmp(&a.total));
         for i in rows {
             let nums = [i.first, i.first_conf, i.total, i.total_conf].map(num);
-            out.write_record([ix.outcome.as_str(), &i.path].into_iter().chain(nums.iter().map(String::as_str)))?;
+            out.write_record(
+                [ix.outcome.as_str(), &i.path]
+                    .into_iter()
+                    .chain(nums.iter().map(String::as_str)),
+            )?;
         }
     }
     out.flush()?;
@@ -76,7 +103,13 @@ pub fn sobol_csv(all: &[Indices], w: impl Write) -> csv::Result<()> {
 
 /// `samples.csv`: one row per design point with the inputs' values, then each outcome's
 /// mean over runs. Rows are in the design's order (for Sobol, SALib's).
-pub fn samples_csv(inputs: &[String], outcomes: &[String], points: &[Vec<f64>], means: &[Vec<f64>], w: impl Write) -> csv::Result<()> {
+pub fn samples_csv(
+    inputs: &[String],
+    outcomes: &[String],
+    points: &[Vec<f64>],
+    means: &[Vec<f64>],
+    w: impl Write,
+) -> csv::Result<()> {
     let mut out = csv::Writer::from_writer(w);
     out.write_record(inputs.iter().chain(outcomes))?;
     for (x, y) in points.iter().zip(means) {
@@ -94,14 +127,26 @@ mod tests {
 
     #[test]
     fn sweep_csv_has_one_column_per_parameter() {
-        let stats = Stats { mean: 0.5, sd: 0.1, p05: 0.3, p25: 0.4, p50: 0.5, p75: 0.6, p95: 0.7 };
+        let stats = Stats {
+            mean: 0.5,
+            sd: 0.1,
+            p05: 0.3,
+            p25: 0.4,
+            p50: 0.5,
+            p75: 0.6,
+            p95: 0.7,
+        };
         let r = SweepResult {
             params: vec!["policy.x.approval".into(), "buyer.b.lock_in".into()],
             axes: vec![vec![0.0], vec![1.0]],
             outcomes: vec!["compute_share[vendor=nvidia]@2027".into()],
             runs: 10,
             seed: 1,
-            rows: vec![SweepRow { at: vec![0.0, 1.0], outcome: 0, stats }],
+            rows: vec![SweepRow {
+                at: vec![0.0, 1.0],
+                outcome: 0,
+                stats,
+            }],
         };
         let mut buf = Vec::new();
         sweep_csv(&r, &mut buf).unwrap();
@@ -115,7 +160,17 @@ mod tests {
     fn samples_csv_quotes_outcomes_with_commas() {
         let mut buf = Vec::new();
         let outcomes = vec!["units[buyer=a,chip=b]@2024".to_string()];
-        samples_csv(&["x".into()], &outcomes, &[vec![0.25]], &[vec![3.0]], &mut buf).unwrap();
-        assert_eq!(String::from_utf8(buf).unwrap(), "x,\"units[buyer=a,chip=b]@2024\"\n0.25,3\n");
+        samples_csv(
+            &["x".into()],
+            &outcomes,
+            &[vec![0.25]],
+            &[vec![3.0]],
+            &mut buf,
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(buf).unwrap(),
+            "x,\"units[buyer=a,chip=b]@2024\"\n0.25,3\n"
+        );
     }
 }
