@@ -1,3 +1,4 @@
+mod charts;
 mod cli_run;
 mod hardening;
 mod model;
@@ -5,3 +6,4 @@ mod properties;
 mod studies;
 mod stability;
 mod fuzz;
+mod shards;

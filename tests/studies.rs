@@ -471,3 +471,23 @@ fn dry_run_prints_the_plan_and_writes_nothing() {
     );
     assert!(!out.exists());
 }
+
+#[test]
+fn the_shipped_study_file_plans_both_sweeps() {
+    let study = Path::new(env!("CARGO_MANIFEST_DIR")).join("studies/h200_approvals.toml");
+    let a = exportsim()
+        .arg("sweep")
+        .arg(&study)
+        .arg("--dry-run")
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&a.get_output().stdout).into_owned();
+    assert!(
+        stdout.contains("plan: sweep `beijing`: 11 points x 1,000 runs"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("plan: sweep `grid`: 100 points x 1,000 runs = 100,000 simulations"),
+        "{stdout}"
+    );
+}

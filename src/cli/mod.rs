@@ -4,6 +4,7 @@ mod budget;
 mod chips;
 mod plot;
 mod run;
+mod shard;
 mod study;
 
 use clap::{Parser, Subcommand};
@@ -54,6 +55,8 @@ pub struct Cli {
 pub enum Command {
     /// Simulate a scenario and write summary tables to an output directory.
     Run(run::RunArgs),
+    /// Combine the partial results of `run --shard K/N` into one output directory.
+    Merge(shard::MergeArgs),
     /// Load and check a scenario, and print what it holds.
     Validate {
         /// The scenario file (TOML).
@@ -83,6 +86,7 @@ pub enum Command {
 pub fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Run(args) => run::run(args),
+        Command::Merge(args) => shard::merge(args),
         Command::Validate { scenario } => run::validate(&scenario),
         Command::Chips { scenario, at } => chips::chips(&scenario, at.as_deref()),
         Command::Plot(args) => plot::plot(args),

@@ -4,7 +4,7 @@ use super::{Failure, load};
 use crate::engine::Progress;
 use crate::model::{Origin, PolicyKind};
 use crate::report::{OutputDir, write_all};
-use crate::simulate::summarize;
+use crate::simulate::{simulate_shard, summarize};
 use crate::stats::summary::Summary;
 use anyhow::Context;
 use std::path::{Path, PathBuf};
@@ -31,6 +31,9 @@ pub struct RunArgs {
     /// Run even if the estimated memory or time exceeds the machine's memory or a day.
     #[arg(long)]
     pub yes: bool,
+    /// Simulate only shard K of N (e.g. `3/8`) and write a partial result for `exportsim merge`.
+    #[arg(long, value_name = "K/N", value_parser = crate::report::partial::Shard::parse)]
+    pub shard: Option<crate::report::partial::Shard>,
 }
 
 struct Bar(indicatif::ProgressBar);
@@ -60,7 +63,10 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
             return Err(Failure::Input(format!("error: {why}; use fewer --runs, or pass --yes to run it anyway")));
         }
     }
-    let target = args.out.clone().unwrap_or_else(|| Path::new("output").join(&scenario.name));
+    let target = args.out.clone().unwrap_or_else(|| match args.shard {
+        Some(k) => Path::new("output").join(format!("{}.shard-{}-of-{}", scenario.name, k.index, k.count)),
+        None => Path::new("output").join(&scenario.name),
+    });
     let out = OutputDir::create(&target).map_err(|e| Failure::Input(format!("error: {e:#}")))?;
     let bar = if args.quiet {
         indicatif::ProgressBar::hidden()
@@ -74,6 +80,18 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         bar
     };
     let started = std::time::Instant::now();
+    if let Some(shard) = args.shard {
+        let partial = simulate_shard(&scenario, seed, runs, shard, args.threads.unwrap_or(0), &Bar(bar.clone())).context("cannot start worker threads")?;
+        bar.finish_and_clear();
+        crate::report::partial::write(&partial, out.path())?;
+        std::fs::write(out.path().join("scenario.resolved.toml"), &scenario.resolved_toml).context("cannot write the scenario")?;
+        let dir = out.commit()?;
+        if !args.quiet {
+            let blocks = shard.blocks(runs);
+            println!("shard {}/{}: blocks {}..{} of {runs} runs; partial result in {}", shard.index, shard.count, blocks.start, blocks.end, dir.display());
+        }
+        return Ok(());
+    }
     let summary = summarize(&scenario, seed, runs, args.threads.unwrap_or(0), &Bar(bar.clone())).context("cannot start worker threads")?;
     bar.finish_and_clear();
     write_all(&summary, &scenario.resolved_toml, out.path())?;

@@ -4,7 +4,7 @@
 //! no external files: it opens the same offline and prints on paper.
 
 use crate::plot::{Chart, Rendered};
-use crate::stats::summary::{PolicyInfo, Summary};
+use crate::stats::summary::{PolicyInfo, Summary, UncertainInput};
 use std::fmt::Write as _;
 use std::io::Write;
 
@@ -20,7 +20,7 @@ svg text { font-family: 'DejaVu Sans', Verdana, sans-serif; }
 table { border-collapse: collapse; font-size: 14px; margin: 12px 0; }
 th, td { padding: 4px 10px; border-bottom: 1px solid #e4e4e4; text-align: left; vertical-align: top; }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
-td.num small { color: #777; } code { font-size: 13px; }
+td.num small { color: #777; } td.nowrap { white-space: nowrap; } code { font-size: 13px; }
 @media print { body { background: #fff; } main { max-width: none; padding: 0; } nav { display: none; } }
 ";
 
@@ -78,6 +78,7 @@ pub fn render(s: &Summary, charts: &[Rendered]) -> String {
     }
     h += &share_tables(s);
     h += &metadata(s);
+    h += &appendix(s);
     h += "</main>\n</body>\n</html>\n";
     h
 }
@@ -104,13 +105,19 @@ fn window(p: &PolicyInfo) -> String {
     }
 }
 
+/// Whether an uncertain input is one of the key ones shown with the assumptions: policy
+/// parameters, supply limits and model settings (chip and buyer inputs go to the appendix).
+fn is_key(path: &str) -> bool {
+    ["policy.", "supply.", "model."].iter().any(|p| path.starts_with(p))
+}
+
 fn assumptions(s: &Summary) -> String {
     let mut h = String::from("<h2 id=\"assumptions\">Assumptions</h2>\n<h3>Policies</h3>\n<table>\n<tr><th>Policy</th><th>Kind</th><th>Window</th><th>Probability</th><th>Runs with it in force (peak)</th><th>What it does</th></tr>\n");
     for p in &s.policies {
         let peak = p.active_share.iter().copied().fold(0.0, f64::max);
         let _ = writeln!(
             h,
-            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{:.0}%</td><td>{}</td></tr>",
+            "<tr><td><code>{}</code></td><td>{}</td><td class=\"nowrap\">{}</td><td>{}</td><td class=\"num\">{:.0}%</td><td>{}</td></tr>",
             escape(&p.id),
             escape(&p.kind.replace('_', " ")),
             escape(&window(p)),
@@ -120,11 +127,31 @@ fn assumptions(s: &Summary) -> String {
         );
     }
     h += "</table>\n";
-    let _ = write!(h, "<h3>Uncertain inputs ({})</h3>\n<p>Each run draws these from the distributions below; every other input is fixed.</p>\n<table>\n<tr><th>Input</th><th>Distribution</th></tr>\n", s.uncertain.len());
-    for u in &s.uncertain {
-        let _ = writeln!(h, "<tr><td><code>{}</code></td><td>{}</td></tr>", escape(&u.path), escape(&u.distribution));
+    let key: Vec<&UncertainInput> = s.uncertain.iter().filter(|u| is_key(&u.path)).collect();
+    let _ = write!(
+        h,
+        "<h3>Key distributions</h3>\n<p>Policy parameters, supply limits and model settings drawn anew in each run; the other {} uncertain inputs (chip prices and efficiencies, buyers' demand and preferences) are listed in the <a href=\"#inputs\">appendix</a>. Every other input is fixed.</p>\n",
+        s.uncertain.len() - key.len()
+    );
+    h + &inputs_table(&key)
+}
+
+/// Inputs and their distributions, two to a row.
+fn inputs_table(inputs: &[&UncertainInput]) -> String {
+    let mut h = String::from("<table>\n<tr><th>Input</th><th>Distribution</th><th>Input</th><th>Distribution</th></tr>\n");
+    for pair in inputs.chunks(2) {
+        h += "<tr>";
+        for u in pair {
+            let _ = write!(h, "<td><code>{}</code></td><td>{}</td>", escape(&u.path), escape(&u.distribution));
+        }
+        h += "</tr>\n";
     }
     h + "</table>\n"
+}
+
+fn appendix(s: &Summary) -> String {
+    let all: Vec<&UncertainInput> = s.uncertain.iter().collect();
+    format!("<h2 id=\"inputs\">Appendix: every uncertain input ({})</h2>\n{}", all.len(), inputs_table(&all))
 }
 
 fn share_tables(s: &Summary) -> String {
