@@ -8,6 +8,8 @@
 //! ```
 //!
 //! The engine is pure and silent; writers and charts read a [`stats::summary::Summary`] only.
+//! Studies ([`study`]: sweeps, tornado, Morris, Sobol) are plans of points x runs fed through
+//! the same engine, measuring [`outcome`] expressions such as `compute_share[vendor=nvidia]@2027`.
 //!
 //! ```no_run
 //! use exportsim::{scenario, simulate};
@@ -17,6 +19,8 @@
 //! println!("Nvidia's compute share in 2028Q4: median {:.1}%", nvidia.p50 * 100.0);
 //! ```
 
+pub mod calibrate;
+pub mod check;
 pub mod cli;
 pub mod engine;
 pub mod model;

@@ -344,6 +344,29 @@ fn tornado_bars_are_sorted_and_start_from_the_medians() {
         "a PATH=LO:HI input is uniform on [LO, HI]"
     );
     assert!(out.join("tornado.png").is_file());
+    // The base point holds every uncertain input at its median, the studied ones (with the
+    // study's own range for lock_in) and the others alike.
+    let s = scenario();
+    let point: Vec<(exportsim::model::ParamId, f64)> = inputs::uncertain(&s)
+        .into_iter()
+        .map(|(id, input)| {
+            (
+                id,
+                if input.path == "buyer.bytedance.lock_in" {
+                    1.0
+                } else {
+                    input.value_at(0.5)
+                },
+            )
+        })
+        .collect();
+    let plan =
+        exportsim::study::Plan::new("base", vec![exportsim::study::Point(point)], 30, s.seed);
+    let outcome = [Outcome::parse("units[chip=h200]@2025", &s).unwrap()];
+    let base = driver::simulate(&s, &plan, &outcome, 1, &())
+        .unwrap()
+        .mean(0, 0);
+    assert_eq!(rows[0][7].parse::<f64>().unwrap(), base);
 }
 
 #[test]

@@ -6,8 +6,13 @@ use libfuzzer_sys::fuzz_target;
 use std::path::Path;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
-    let path = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../scenarios/fuzzed.toml"));
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let path = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../scenarios/fuzzed.toml"
+    ));
     match exportsim::scenario::load_text(path, text) {
         Ok((_, warnings)) => {
             for w in warnings {

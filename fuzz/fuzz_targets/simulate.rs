@@ -6,14 +6,23 @@ use libfuzzer_sys::fuzz_target;
 use std::path::Path;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
-    let path = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../scenarios/fuzzed.toml"));
-    let Ok((scenario, _)) = exportsim::scenario::load_text(path, text) else { return };
-    let size = scenario.quarter_count() * scenario.buyers.len().max(1) * scenario.chips.len().max(1);
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let path = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../scenarios/fuzzed.toml"
+    ));
+    let Ok((scenario, _)) = exportsim::scenario::load_text(path, text) else {
+        return;
+    };
+    let size =
+        scenario.quarter_count() * scenario.buyers.len().max(1) * scenario.chips.len().max(1);
     if size > 20_000 {
         return; // keep each input fast; size limits are the budget's job, not the engine's
     }
-    let summary = exportsim::simulate::summarize(&scenario, scenario.seed, 3, 1, &()).expect("one thread starts");
+    let summary = exportsim::simulate::summarize(&scenario, scenario.seed, 3, 1, &())
+        .expect("one thread starts");
     let mut sink = Vec::new();
     exportsim::report::write_json(&summary, &mut sink).expect("JSON of a summary");
 });

@@ -5,9 +5,10 @@
 //! The estimates are rough by design (the point is to catch a mistyped run count or a
 //! scenario with thousands of buyers, not to predict to the second). They model:
 //!
-//! - memory: every outcome cell keeps an accumulator (moments plus a quantile sketch) per
-//!   chunk in flight, about [`BYTES_PER_CELL`] each; up to 4 chunks per thread are in flight,
-//!   plus the running total;
+//! - memory: every outcome cell has moments in each chunk sink in flight (a batch of blocks of
+//!   chunks is simulated before it is merged; see `engine::montecarlo`), [`SINK_BYTES_PER_CELL`]
+//!   each, and a quantile sketch per worker thread plus the merged one,
+//!   [`SKETCH_BYTES_PER_CELL`] each;
 //! - time: the engine's work grows with runs x quarters x buyers x chips
 //!   ([`NANOS_PER_RUN_CELL`] each, spread over the threads), and summarizing with the number of
 //!   cells ([`NANOS_PER_SUMMARY_CELL`] each, on one thread).
@@ -15,11 +16,14 @@
 //! The constants were measured on release builds (2 cores, history.toml and a synthetic
 //! 40-quarter x 30-buyer x 40-chip scenario) and rounded up.
 
+use crate::engine::montecarlo::{BLOCK_CHUNKS, CHUNK_RUNS};
 use crate::model::Scenario;
 use crate::stats::summary::Cells;
 
-/// Memory per outcome cell and accumulator (moments and a quantile sketch), in bytes.
-pub const BYTES_PER_CELL: f64 = 4096.0;
+/// Memory per outcome cell in one chunk's sink (moments and buffered rows), in bytes.
+pub const SINK_BYTES_PER_CELL: f64 = 512.0;
+/// Memory per outcome cell in one quantile sketch, in bytes.
+pub const SKETCH_BYTES_PER_CELL: f64 = 4096.0;
 /// Engine time per run and (quarter, buyer, chip), in nanoseconds of one core.
 pub const NANOS_PER_RUN_CELL: f64 = 600.0;
 /// Time to summarize one outcome cell (quantiles of its sketch), in nanoseconds.
@@ -40,11 +44,13 @@ impl Estimate {
     pub fn of(s: &Scenario, runs: u64, threads: usize) -> Estimate {
         let cells = Cells::of(s).len() as f64;
         let threads = threads.max(1) as f64;
-        let chunks = (runs as f64 / crate::engine::CHUNK_RUNS as f64).ceil();
-        let in_flight = chunks.min(4.0 * threads) + 1.0;
+        let chunks = (runs as f64 / CHUNK_RUNS as f64).ceil();
+        let blocks_per_batch = (threads * 4.0 / BLOCK_CHUNKS as f64).ceil().max(1.0);
+        let sinks = chunks.min(blocks_per_batch * BLOCK_CHUNKS as f64) + 1.0;
+        let sketches = threads.min(chunks) + 1.0;
         let work = runs as f64 * (s.quarter_count() * s.buyers.len() * s.chips.len()) as f64;
         Estimate {
-            bytes: cells * BYTES_PER_CELL * in_flight,
+            bytes: cells * (SINK_BYTES_PER_CELL * sinks + SKETCH_BYTES_PER_CELL * sketches),
             seconds: work * NANOS_PER_RUN_CELL * 1e-9 / threads + cells * NANOS_PER_SUMMARY_CELL * 1e-9,
         }
     }
@@ -66,16 +72,22 @@ impl Estimate {
 
 /// The machine's physical memory (Linux: /proc/meminfo), or 8 GiB if it cannot be read.
 pub fn machine_memory() -> f64 {
-    let kib = std::fs::read_to_string("/proc/meminfo").ok().and_then(|text| {
-        let line = text.lines().find(|l| l.starts_with("MemTotal:"))?;
-        line.split_whitespace().nth(1)?.parse::<f64>().ok()
-    });
+    let kib = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|text| {
+            let line = text.lines().find(|l| l.starts_with("MemTotal:"))?;
+            line.split_whitespace().nth(1)?.parse::<f64>().ok()
+        });
     kib.map_or(FALLBACK_MEMORY, |k| k * 1024.0)
 }
 
 fn bytes(b: f64) -> String {
     const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
-    if b >= GIB { format!("{:.1} GiB", b / GIB) } else { format!("{:.0} MiB", b / (1024.0 * 1024.0)) }
+    if b >= GIB {
+        format!("{:.1} GiB", b / GIB)
+    } else {
+        format!("{:.0} MiB", b / (1024.0 * 1024.0))
+    }
 }
 
 fn duration(s: f64) -> String {
@@ -93,10 +105,27 @@ mod tests {
 
     #[test]
     fn refuses_with_the_estimate() {
-        let big = Estimate { bytes: 3e12, seconds: 10.0 };
-        assert!(big.refusal(16e9).unwrap().contains("about 2794.0 GiB of memory (this machine has 14.9 GiB)"));
-        let long = Estimate { bytes: 1e6, seconds: 5.0 * 86400.0 };
+        let big = Estimate {
+            bytes: 3e12,
+            seconds: 10.0,
+        };
+        assert!(
+            big.refusal(16e9)
+                .unwrap()
+                .contains("about 2794.0 GiB of memory (this machine has 14.9 GiB)")
+        );
+        let long = Estimate {
+            bytes: 1e6,
+            seconds: 5.0 * 86400.0,
+        };
         assert!(long.refusal(16e9).unwrap().ends_with("take about 5 days"));
-        assert_eq!(Estimate { bytes: 1e6, seconds: 60.0 }.refusal(16e9), None);
+        assert_eq!(
+            Estimate {
+                bytes: 1e6,
+                seconds: 60.0
+            }
+            .refusal(16e9),
+            None
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! The command line: arguments, subcommands, progress and terminal tables.
 
 mod budget;
+mod check;
 mod chips;
 mod plot;
 mod run;
@@ -80,6 +81,10 @@ pub enum Command {
     Sweep(study::SweepArgs),
     /// Which uncertain inputs matter: tornado, Morris screening or Sobol indices.
     Sensitivity(study::SensitivityArgs),
+    /// Hold the scenario's [[target]]s against the record: exit 0 if all pass, 1 if not.
+    Check(check::CheckArgs),
+    /// Fit parameters to the scenario's [[target]]s by ABC-SMC; write a calibrated scenario.
+    Calibrate(check::CalibrateArgs),
 }
 
 /// Runs the parsed command line.
@@ -94,6 +99,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Params(args) => study::params(args),
         Command::Sweep(args) => study::sweep(args),
         Command::Sensitivity(args) => study::sensitivity(args),
+        Command::Check(args) => check::check(args),
+        Command::Calibrate(args) => check::calibrate(args),
     }
 }
 

@@ -41,31 +41,53 @@ pub fn render(s: &Summary, dir: &Path, extra: Vec<Chart>) -> anyhow::Result<()> 
     charts.extend(extra);
     let rendered = plot::write_charts(s, charts, &dir.join("charts"))?;
     let path = dir.join("report.html");
-    std::fs::write(&path, crate::report::html::render(s, &rendered)).with_context(|| format!("cannot write {}", path.display()))
+    std::fs::write(&path, crate::report::html::render(s, &rendered))
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// Reads `dir/summary.json`.
 fn read_summary(dir: &Path) -> Result<Summary, Failure> {
     let path = dir.join("summary.json");
-    let file = std::fs::File::open(&path)
-        .map_err(|e| Failure::Input(format!("error: cannot read {}: {e}; is {} an output directory of `exportsim run`?", path.display(), dir.display())))?;
-    serde_json::from_reader(std::io::BufReader::new(file))
-        .map_err(|e| Failure::Input(format!("error: {} is not a summary written by this version of exportsim: {e}", path.display())))
+    let file = std::fs::File::open(&path).map_err(|e| {
+        Failure::Input(format!(
+            "error: cannot read {}: {e}; is {} an output directory of `exportsim run`?",
+            path.display(),
+            dir.display()
+        ))
+    })?;
+    serde_json::from_reader(std::io::BufReader::new(file)).map_err(|e| {
+        Failure::Input(format!(
+            "error: {} is not a summary written by this version of exportsim: {e}",
+            path.display()
+        ))
+    })
 }
 
 pub fn plot(args: PlotArgs) -> Result<(), Failure> {
     let s = read_summary(&args.dir)?;
     if let Some(y) = args.years.iter().find(|y| !s.years.contains(y)) {
-        return Err(Failure::Input(format!("error: --year {y} is outside the horizon; years: {}", s.years.join(", "))));
+        return Err(Failure::Input(format!(
+            "error: --year {y} is outside the horizon; years: {}",
+            s.years.join(", ")
+        )));
     }
     // The directory is rebuilt beside itself and swapped in whole, like a run's.
     let out = OutputDir::create(&args.dir).map_err(|e| Failure::Input(format!("error: {e:#}")))?;
-    copy_results(&args.dir, out.path(), true).with_context(|| format!("cannot copy {}", args.dir.display()))?;
-    let extra: Vec<Chart> = args.years.into_iter().map(|y| Chart::Buyers(Some(y))).collect();
+    copy_results(&args.dir, out.path(), true)
+        .with_context(|| format!("cannot copy {}", args.dir.display()))?;
+    let extra: Vec<Chart> = args
+        .years
+        .into_iter()
+        .map(|y| Chart::Buyers(Some(y)))
+        .collect();
     let count = Chart::all(&s).len() + extra.len();
     render(&s, out.path(), extra)?;
     let dir = out.commit()?;
-    println!("{count} charts in {}; report in {}", dir.join("charts").display(), dir.join("report.html").display());
+    println!(
+        "{count} charts in {}; report in {}",
+        dir.join("charts").display(),
+        dir.join("report.html").display()
+    );
     Ok(())
 }
 
@@ -90,19 +112,43 @@ fn copy_results(from: &Path, to: &Path, top: bool) -> std::io::Result<()> {
 }
 
 pub fn compare(args: CompareArgs) -> Result<(), Failure> {
-    let summaries = args.dirs.iter().map(|d| read_summary(d)).collect::<Result<Vec<_>, _>>()?;
-    let runs: Vec<Named> = summaries.iter().zip(&args.dirs).map(|(s, d)| Named { name: scenario_name(s, d, &summaries), summary: s }).collect();
-    let out = args.out.unwrap_or_else(|| Path::new("output").join(format!("compare_{}_{}.png", args.vendor, args.metric)));
+    let summaries = args
+        .dirs
+        .iter()
+        .map(|d| read_summary(d))
+        .collect::<Result<Vec<_>, _>>()?;
+    let runs: Vec<Named> = summaries
+        .iter()
+        .zip(&args.dirs)
+        .map(|(s, d)| Named {
+            name: scenario_name(s, d, &summaries),
+            summary: s,
+        })
+        .collect();
+    let out = args.out.unwrap_or_else(|| {
+        Path::new("output").join(format!("compare_{}_{}.png", args.vendor, args.metric))
+    });
     let svg = match out.extension().and_then(|e| e.to_str()) {
         Some("svg") => true,
         Some("png") => false,
-        _ => return Err(Failure::Input(format!("error: --out {} must end in .png or .svg", out.display()))),
+        _ => {
+            return Err(Failure::Input(format!(
+                "error: --out {} must end in .png or .svg",
+                out.display()
+            )));
+        }
     };
     if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
     }
     let drawn = if svg {
-        plot::compare_svg(&runs, &args.vendor, &args.metric).and_then(|text| std::fs::write(&out, text).map_err(|source| PlotError::Io { path: out.clone(), source }))
+        plot::compare_svg(&runs, &args.vendor, &args.metric).and_then(|text| {
+            std::fs::write(&out, text).map_err(|source| PlotError::Io {
+                path: out.clone(),
+                source,
+            })
+        })
     } else {
         plot::compare_png(&runs, &args.vendor, &args.metric, &out)
     };
@@ -118,6 +164,13 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
 
 /// A scenario's name, or its directory when two compared runs share a name.
 fn scenario_name(s: &Summary, dir: &Path, all: &[Summary]) -> String {
-    let same = all.iter().filter(|o| o.metadata.scenario == s.metadata.scenario).count();
-    if same > 1 { dir.display().to_string() } else { s.metadata.scenario.clone() }
+    let same = all
+        .iter()
+        .filter(|o| o.metadata.scenario == s.metadata.scenario)
+        .count();
+    if same > 1 {
+        dir.display().to_string()
+    } else {
+        s.metadata.scenario.clone()
+    }
 }

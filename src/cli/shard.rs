@@ -29,6 +29,13 @@ pub fn merge(args: MergeArgs) -> Result<(), Failure> {
     }
     let acc = partial::merge(&partials).map_err(|e| Failure::Input(format!("error: {e:#}")))?;
     let (dir, first) = &partials[0];
+    if first.exportsim_version != env!("CARGO_PKG_VERSION") {
+        return Err(Failure::Input(format!(
+            "error: the shards were made by exportsim {}, this is {}; merge with the same version",
+            first.exportsim_version,
+            env!("CARGO_PKG_VERSION")
+        )));
+    }
     let scenario = load(&dir.join("scenario.resolved.toml"))?;
     if scenario.hash != first.scenario_hash {
         return Err(Failure::Input(format!(

@@ -88,7 +88,7 @@ fn study_failure(e: StudyError) -> Failure {
 /// Lists every numeric parameter with its path and value or distribution.
 pub fn params(args: ParamsArgs) -> Result<(), Failure> {
     let s = load(&args.scenario)?;
-    print!("{}", tables::params(&s, args.uncertain));
+    say(&tables::params(&s, args.uncertain));
     Ok(())
 }
 
@@ -228,14 +228,21 @@ fn announce(s: &Scenario, plan: &Plan, a: &StudyArgs) -> Result<bool, Failure> {
         let threads = a.threads.unwrap_or_else(rayon::current_num_threads).max(1);
         let per_run = driver::pilot_seconds(s, plan.seed, 16);
         let seconds = per_run * plan.simulations() as f64 / threads as f64;
-        println!(
-            "plan: {plan}; estimated time {} on {threads} thread{}",
-            duration(seconds),
-            if threads == 1 { "" } else { "s" }
-        );
+        let plural = if threads == 1 { "" } else { "s" };
+        say(&format!(
+            "plan: {plan}; estimated time {} on {threads} thread{plural}\n",
+            duration(seconds)
+        ));
     }
     plan.check(MAX_SIMULATIONS, a.yes).map_err(study_failure)?;
     Ok(!a.dry_run)
+}
+
+/// Writes to stdout; a closed pipe (`exportsim params ... | head`) is not an error.
+fn say(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }
 
 fn duration(seconds: f64) -> String {
@@ -345,12 +352,12 @@ fn finish(
     table: impl FnOnce() -> String,
 ) {
     if !a.quiet {
-        print!("{}", table());
-        println!(
-            "{} simulations in {:.1} s; results in {}",
+        let seconds = started.elapsed().as_secs_f64();
+        say(&format!(
+            "{}{} simulations in {seconds:.1} s; results in {}\n",
+            table(),
             thousands(plan.simulations()),
-            started.elapsed().as_secs_f64(),
             dir.display()
-        );
+        ));
     }
 }

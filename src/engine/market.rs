@@ -25,6 +25,24 @@ pub struct Workspace {
     /// Effective H100e per unit for each buyer's workload mix, `[b][c]`.
     value: Vec<f64>,
     taste: Vec<f64>,
+    /// The part of each option's utility fixed for the run, `[b][c]`:
+    /// beta * ln(effective H100e per unit) + taste noise + lock-in (US chips); minus
+    /// infinity where a chip has no value for the buyer.
+    base_utility: Vec<f64>,
+    /// ln(grey appetite) per buyer (minus infinity when 0: no grey purchases).
+    ln_appetite: Vec<f64>,
+    /// This quarter's price paid per unit through a legal channel (with duty) and through
+    /// the grey market (with markup), and their logarithms, per chip.
+    paid_legal: Vec<f64>,
+    paid_grey: Vec<f64>,
+    ln_paid_legal: Vec<f64>,
+    ln_paid_grey: Vec<f64>,
+    /// Per chip, the US rules and grey markets that cover it; the capacity-bound chips.
+    us_rules_of: Vec<Vec<usize>>,
+    grey_markets_of: Vec<Vec<usize>>,
+    /// Per policy, the chips a Beijing ban, review or guidance covers.
+    chips_of: Vec<Vec<usize>>,
+    bound_chips: Vec<usize>,
     policy_on: Vec<bool>,
     policy_start: Vec<i64>,
     policy_end: Vec<i64>,
@@ -69,6 +87,26 @@ pub struct Workspace {
     ages: usize,
 }
 
+/// The US rules (or grey markets) that cover chip `c`, in file order.
+fn policies_covering(s: &Scenario, c: usize, us: bool) -> Vec<usize> {
+    let covers = |p: &Policy| match &p.kind {
+        PolicyKind::UsExport { covers, .. } => us && covers[c],
+        PolicyKind::GreyMarket { chips, .. } => !us && chips[c],
+        _ => false,
+    };
+    s.policies.iter().enumerate().filter(|(_, p)| covers(p)).map(|(i, _)| i).collect()
+}
+
+/// The chips a Beijing ban, review or guidance covers (none for other kinds).
+fn beijing_chips(p: &Policy) -> Vec<usize> {
+    match &p.kind {
+        PolicyKind::BeijingBan { chips, .. } | PolicyKind::BeijingReview { chips, .. } | PolicyKind::BeijingGuidance { chips, .. } => {
+            chips.iter().enumerate().filter(|(_, x)| **x).map(|(c, _)| c).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
 impl Workspace {
     pub fn new(s: &Scenario) -> Workspace {
         let layout = Layout::of(s);
@@ -82,6 +120,16 @@ impl Workspace {
             price: vec![0.0; c],
             value: vec![0.0; b * c],
             taste: vec![0.0; b * c],
+            base_utility: vec![0.0; b * c],
+            ln_appetite: vec![0.0; b],
+            paid_legal: vec![0.0; c],
+            paid_grey: vec![0.0; c],
+            ln_paid_legal: vec![0.0; c],
+            ln_paid_grey: vec![0.0; c],
+            us_rules_of: (0..c).map(|x| policies_covering(s, x, true)).collect(),
+            grey_markets_of: (0..c).map(|x| policies_covering(s, x, false)).collect(),
+            chips_of: s.policies.iter().map(beijing_chips).collect(),
+            bound_chips: (0..c).filter(|&x| s.supply[x].is_some()).collect(),
             policy_on: vec![false; p],
             policy_start: vec![0; p],
             policy_end: vec![0; p],
@@ -126,12 +174,19 @@ impl Workspace {
 
 /// Simulates run `run` of `scenario` with master seed `seed` into `record`.
 pub fn simulate(s: &Scenario, seed: u64, run: u64, ws: &mut Workspace, record: &mut Record) {
-    record.clear();
-    let mut rng = run_stream(seed, run);
-    sample_inputs(s, seed, run, ws, &mut rng);
+    let mut rng = prepare(s, seed, run, ws, record);
     for t in 0..ws.layout.quarters {
         step(s, t, ws, &mut rng, record);
     }
+}
+
+/// Starts run `run`: clears `record`, draws the run's inputs, and returns the run's stream
+/// for [`step`]. [`simulate`] is `prepare` then `step` for every quarter in order.
+pub fn prepare(s: &Scenario, seed: u64, run: u64, ws: &mut Workspace, record: &mut Record) -> StreamRng {
+    record.clear();
+    let mut rng = run_stream(seed, run);
+    sample_inputs(s, seed, run, ws, &mut rng);
+    rng
 }
 
 /// Step 0: draw every input from its own stream, then the run's own draws in a fixed order
@@ -152,10 +207,19 @@ fn sample_inputs(s: &Scenario, seed: u64, run: u64, ws: &mut Workspace, rng: &mu
             let train = flops * ws.value(chip.training_efficiency);
             let bandwidth = chip.memory_bandwidth_tbs / H100_MEMORY_BANDWIDTH_TBS;
             let infer = (w * bandwidth + (1.0 - w) * flops) * ws.value(chip.inference_efficiency);
-            ws.value[b * s.chips.len() + c] = training * train + (1.0 - training) * infer;
+            let i = b * s.chips.len() + c;
+            ws.value[i] = training * train + (1.0 - training) * infer;
             let z: f64 = StandardNormal.sample(rng);
-            ws.taste[b * s.chips.len() + c] = taste_sd * z;
+            ws.taste[i] = taste_sd * z;
+            let lock_in = if chip.origin == Origin::Us { ws.value(buyer.lock_in) } else { 0.0 };
+            ws.base_utility[i] = if ws.value[i] > 0.0 {
+                ws.value(buyer.price_sensitivity) * ws.value[i].ln() + ws.taste[i] + lock_in
+            } else {
+                f64::NEG_INFINITY
+            };
         }
+        let appetite = ws.value(buyer.grey_appetite);
+        ws.ln_appetite[b] = if appetite > 0.0 { appetite.ln() } else { f64::NEG_INFINITY };
     }
     let origin = s.start.index();
     for (p, policy) in s.policies.iter().enumerate() {
@@ -214,19 +278,12 @@ fn rules(s: &Scenario, t: usize, ws: &mut Workspace, rng: &mut StreamRng, record
         ws.status[c] = UsStatus::Free;
         ws.revenue_share[c] = 0.0;
         ws.duty[c] = 0.0;
-        ws.grey_source[c] = None;
+        ws.grey_source[c] = ws.grey_markets_of[c].iter().copied().find(|&p| ws.now[p]);
+        // The governing rule: the active one with the latest start (ties: later in file).
         let mut governing: Option<(i64, usize)> = None;
-        for (p, policy) in s.policies.iter().enumerate() {
-            match &policy.kind {
-                PolicyKind::UsExport { covers, .. } if covers[c] && ws.now[p] => {
-                    if governing.is_none_or(|(start, _)| ws.policy_start[p] >= start) {
-                        governing = Some((ws.policy_start[p], p));
-                    }
-                }
-                PolicyKind::GreyMarket { chips, .. } if chips[c] && ws.now[p] && ws.grey_source[c].is_none() => {
-                    ws.grey_source[c] = Some(p);
-                }
-                _ => {}
+        for &p in ws.us_rules_of[c].iter().filter(|&&p| ws.now[p]) {
+            if governing.is_none_or(|(start, _)| ws.policy_start[p] >= start) {
+                governing = Some((ws.policy_start[p], p));
             }
         }
         if let Some((_, p)) = governing {
@@ -239,6 +296,12 @@ fn rules(s: &Scenario, t: usize, ws: &mut Workspace, rng: &mut StreamRng, record
                 ws.revenue_share[c] = revenue_share.map_or(0.0, |x| ws.value(x));
                 ws.duty[c] = duty.map_or(0.0, |x| ws.value(x));
             }
+        }
+        ws.paid_legal[c] = ws.price[c] * (1.0 + ws.duty[c]);
+        ws.ln_paid_legal[c] = ws.paid_legal[c].ln();
+        if let Some(PolicyKind::GreyMarket { markup, .. }) = ws.grey_source[c].map(|g| &s.policies[g].kind) {
+            ws.paid_grey[c] = ws.price[c] * ws.value(*markup);
+            ws.ln_paid_grey[c] = ws.paid_grey[c].ln();
         }
     }
     beijing(s, ws, rng);
@@ -265,27 +328,27 @@ fn beijing(s: &Scenario, ws: &mut Workspace, rng: &mut StreamRng) {
         if !ws.now[p] {
             continue;
         }
+        let chips = &ws.chips_of[p];
         for b in (0..nb).filter(|&b| policy.buyers[b]) {
-            let row = b * nc..(b + 1) * nc;
+            let cells = chips.iter().map(|&c| b * nc + c);
             match &policy.kind {
-                PolicyKind::BeijingBan { chips, include_grey } => {
-                    for (c, i) in row.enumerate().filter(|(c, _)| chips[*c]) {
-                        let _ = c;
+                PolicyKind::BeijingBan { include_grey, .. } => {
+                    for i in cells {
                         ws.banned[i] = true;
                         ws.grey_barred[i] |= *include_grey;
                     }
                 }
-                PolicyKind::BeijingReview { chips, .. } => {
+                PolicyKind::BeijingReview { .. } => {
                     ws.reviews_now = true;
                     let refused = !ws.review_ok[p * nb + b] || ws.cap_left[p * nb + b] <= 0.0;
-                    for (_, i) in row.enumerate().filter(|(c, _)| chips[*c]) {
+                    for i in cells {
                         ws.refused[i] |= refused;
                         ws.review_of[i].get_or_insert(p);
                     }
                 }
-                PolicyKind::BeijingGuidance { chips, penalty } => {
+                PolicyKind::BeijingGuidance { penalty, .. } => {
                     let x = ws.value(*penalty);
-                    for (_, i) in row.enumerate().filter(|(c, _)| chips[*c]) {
+                    for i in cells {
                         ws.penalty[i] += x;
                     }
                 }
@@ -337,7 +400,9 @@ fn access(s: &Scenario, t: usize, b: usize, c: usize, ws: &Workspace) -> Access 
     Access { new_orders, book, grey_blocked: ws.grey_barred[i] }
 }
 
-fn step(s: &Scenario, t: usize, ws: &mut Workspace, rng: &mut StreamRng, record: &mut Record) {
+/// Simulates quarter `t` (0-based) of a run started by [`prepare`]; quarters must be
+/// stepped in order.
+pub fn step(s: &Scenario, t: usize, ws: &mut Workspace, rng: &mut StreamRng, record: &mut Record) {
     let q = s.start.offset(t as i64);
     rules(s, t, ws, rng, record);
     for b in 0..s.buyers.len() {
@@ -366,8 +431,6 @@ fn choose(s: &Scenario, t: usize, q: Quarter, b: usize, ws: &mut Workspace, reco
     let demand = ws.value(buyer.demand_h100e) * (1.0 + growth).powf(t as f64 / 4.0);
     record.demand[lay.qb(t, b)] = demand;
     let beta = ws.value(buyer.price_sensitivity);
-    let lock_in = ws.value(buyer.lock_in);
-    let appetite = ws.value(buyer.grey_appetite);
     let mut best = f64::NEG_INFINITY;
     for c in 0..nc {
         let i = b * nc + c;
@@ -383,25 +446,18 @@ fn choose(s: &Scenario, t: usize, q: Quarter, b: usize, ws: &mut Workspace, reco
         if book.is_none() {
             cancel_backlog(s, t, b, c, ws, record);
         }
-        let (channel, paid, bonus) = match legal {
-            Some(k) => (k, ws.price[c] * (1.0 + ws.duty[c]), 0.0),
-            None => match ws.grey_source[c] {
-                Some(g) if appetite > 0.0 && !grey_blocked => {
-                    let PolicyKind::GreyMarket { markup, .. } = &s.policies[g].kind else { continue };
-                    (Channel::Grey, ws.price[c] * ws.value(*markup), appetite.ln())
-                }
-                _ => continue,
-            },
+        let (channel, paid, ln_paid, bonus) = match legal {
+            Some(k) => (k, ws.paid_legal[c], ws.ln_paid_legal[c], 0.0),
+            None if ws.grey_source[c].is_some() && !grey_blocked && ws.ln_appetite[b] > f64::NEG_INFINITY => {
+                (Channel::Grey, ws.paid_grey[c], ws.ln_paid_grey[c], ws.ln_appetite[b])
+            }
+            None => continue,
         };
-        let value = ws.value[i];
-        if value <= 0.0 || paid <= 0.0 {
+        if ws.base_utility[i] == f64::NEG_INFINITY || paid <= 0.0 {
             continue;
         }
-        let mut u = -beta * (paid / value).ln() + ws.taste[i] + bonus;
-        if chip.origin == Origin::Us {
-            u += lock_in;
-        }
-        u -= ws.penalty[i];
+        // -beta ln(paid / value) + taste + lock-in - guidance (+ ln appetite for grey).
+        let u = ws.base_utility[i] - beta * ln_paid - ws.penalty[i] + bonus;
         ws.channel[i] = Some(channel);
         ws.utility[i] = u;
         ws.paid[i] = paid;
@@ -548,9 +604,14 @@ fn serve(s: &Scenario, t: usize, c: usize, capacity: f64, supply: &Supply, ws: &
     for tier in 0..=ws.ages {
         let is_new = tier == ws.ages;
         let age = if is_new { 0 } else { ws.ages - 1 - tier };
+        let mut asked = 0.0;
         for b in 0..nb {
             let i = b * nc + c;
             ws.request[b] = if is_new { ws.due[i * ws.due_len + t] } else { ws.late[i * ages + age] };
+            asked += ws.request[b];
+        }
+        if asked == 0.0 {
+            continue;
         }
         allocate(&ws.request, available, &supply.allocation, &mut ws.served);
         for b in 0..nb {
@@ -627,9 +688,9 @@ fn age_backlog(s: &Scenario, t: usize, ws: &mut Workspace, record: &mut Record) 
     let ages = ws.ages;
     let lay = record.layout;
     for b in 0..s.buyers.len() {
-        for c in 0..nc {
+        for &c in &ws.bound_chips {
             let i = b * nc + c;
-            if s.supply[c].is_none() || !ws.open[i] {
+            if !ws.open[i] {
                 continue;
             }
             let slot = &mut ws.late[i * ages.max(1)..(i + 1) * ages.max(1)];
@@ -640,7 +701,11 @@ fn age_backlog(s: &Scenario, t: usize, ws: &mut Workspace, record: &mut Record) 
             }
             ws.unserved_new[i] = 0.0;
             record.unmet[lay.qb(t, b)] += expired * s.chips[c].h100e();
-            let pending: f64 = ws.due[i * ws.due_len + t + 1..(i + 1) * ws.due_len].iter().sum();
+            let pending: f64 = if ws.due_len > ws.layout.quarters + 1 {
+                ws.due[i * ws.due_len + t + 1..(i + 1) * ws.due_len].iter().sum()
+            } else {
+                0.0
+            };
             let backlog = slot.iter().sum::<f64>() * f64::from(u8::from(ages > 0)) + pending;
             record.backlog[lay.qbc(t, b, c)] = backlog;
             ws.open[i] = backlog > 0.0;

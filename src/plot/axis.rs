@@ -18,14 +18,26 @@ impl IndexAxis {
     /// the first Q1 (or from the start when steps are shorter than a year).
     pub fn quarters(labels: &[String], max_labels: usize) -> IndexAxis {
         let step = quarter_step(labels.len(), max_labels);
-        let first = if step % 4 == 0 { labels.iter().position(|q| q.ends_with("Q1")).unwrap_or(0) } else { 0 };
+        let first = if step % 4 == 0 {
+            labels.iter().position(|q| q.ends_with("Q1")).unwrap_or(0)
+        } else {
+            0
+        };
         let ticks = (first..labels.len()).step_by(step).collect();
-        IndexAxis { len: labels.len(), pad: 0.0, ticks }
+        IndexAxis {
+            len: labels.len(),
+            pad: 0.0,
+            ticks,
+        }
     }
 
     /// An axis of `len` categories (bars), each labelled, with half a bar of air at each end.
     pub fn categories(len: usize) -> IndexAxis {
-        IndexAxis { len, pad: 0.5, ticks: (0..len).collect() }
+        IndexAxis {
+            len,
+            pad: 0.5,
+            ticks: (0..len).collect(),
+        }
     }
 
     /// The labelled positions.

@@ -24,15 +24,26 @@ pub struct Named<'a> {
 pub fn check(runs: &[Named], vendor: &str, metric: &str) -> Result<(), PlotError> {
     let refuse = |m: String| Err(PlotError::Incompatible(m));
     if !crate::stats::summary::VENDOR_METRICS.contains(&metric) {
-        return refuse(format!("unknown metric `{metric}`; use one of {}", crate::stats::summary::VENDOR_METRICS.join(", ")));
+        return refuse(format!(
+            "unknown metric `{metric}`; use one of {}",
+            crate::stats::summary::VENDOR_METRICS.join(", ")
+        ));
     }
     if vendor == DOMESTIC && !data::is_share(metric) {
-        return refuse(format!("`domestic` has shares only; use compute_share, units_share or revenue_share, not `{metric}`"));
+        return refuse(format!(
+            "`domestic` has shares only; use compute_share, units_share or revenue_share, not `{metric}`"
+        ));
     }
     if runs.len() > SCENARIOS.len() {
-        return refuse(format!("at most {} scenarios fit in one chart, got {}", SCENARIOS.len(), runs.len()));
+        return refuse(format!(
+            "at most {} scenarios fit in one chart, got {}",
+            SCENARIOS.len(),
+            runs.len()
+        ));
     }
-    let Some(first) = runs.first() else { return refuse("nothing to compare".into()) };
+    let Some(first) = runs.first() else {
+        return refuse("nothing to compare".into());
+    };
     let ids = |s: &Summary| -> Vec<String> {
         let mut v: Vec<String> = s.vendors.iter().map(|x| x.id.clone()).collect();
         v.sort();
@@ -60,43 +71,80 @@ pub fn check(runs: &[Named], vendor: &str, metric: &str) -> Result<(), PlotError
         }
     }
     if vendor != DOMESTIC && !first.summary.vendors.iter().any(|v| v.id == vendor) {
-        return refuse(format!("no vendor `{vendor}` in {}; vendors: {}, or `domestic`", first.name, ids(first.summary).join(", ")));
+        return refuse(format!(
+            "no vendor `{vendor}` in {}; vendors: {}, or `domestic`",
+            first.name,
+            ids(first.summary).join(", ")
+        ));
     }
     Ok(())
 }
 
 /// Draws `vendor`'s `metric` in every scenario; call [`check`] first.
-pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, runs: &[Named], vendor: &str, metric: &str) -> DrawResult<DB> {
-    let quarters = runs.first().map(|r| r.summary.quarters.clone()).unwrap_or_default();
-    let series: Vec<_> = runs.iter().map(|r| vendor_series(r.summary, vendor, metric)).collect();
-    let horizon = runs.first().map(|r| data::horizon(r.summary)).unwrap_or_default();
-    let title = format!("{}: {} across scenarios, {horizon}", display_name(vendor), metric_label(metric));
+pub fn draw<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    runs: &[Named],
+    vendor: &str,
+    metric: &str,
+) -> DrawResult<DB> {
+    let Some(first) = runs.first() else {
+        return Ok(());
+    };
+    let quarters = &first.summary.quarters;
+    let series: Vec<Vec<Stats>> = runs
+        .iter()
+        .map(|r| vendor_series(r.summary, vendor, metric))
+        .collect();
+    let title = format!(
+        "{}: {} across scenarios, {}",
+        display_name(vendor),
+        metric_label(metric),
+        data::horizon(first.summary)
+    );
     let subtitle = "Median (line) and band holding 90% of runs (shaded) in each scenario";
     let body = frame::page(root, &title, subtitle)?;
     let (plot, side) = body.split_horizontally(SIZE.0 - LEGEND_WIDTH);
     let max = series.iter().flatten().map(|st| st.p95).fold(0.0, f64::max);
-    let mut chart = time_axes(&plot, &quarters, axis_top(max, metric), metric)?;
+    let mut chart = time_axes(&plot, quarters, axis_top(max, metric), metric)?;
+    // Every band first, so no band covers another scenario's median.
     for (k, x) in series.iter().enumerate() {
-        let c = SCENARIOS[k % SCENARIOS.len()];
-        chart.draw_series(std::iter::once(Polygon::new(band(x, |st| st.p05, |st| st.p95), c.mix(0.13).filled())))?;
+        let band = Polygon::new(
+            band(x, |st| st.p05, |st| st.p95),
+            color(k).mix(0.13).filled(),
+        );
+        chart.draw_series(std::iter::once(band))?;
     }
     for (k, x) in series.iter().enumerate() {
-        let c = SCENARIOS[k % SCENARIOS.len()];
         let edges: [fn(&Stats) -> f64; 2] = [|st| st.p05, |st| st.p95];
         for edge in edges {
-            let points: Vec<(f64, f64)> = x.iter().enumerate().map(|(i, st)| (i as f64, edge(st))).collect();
-            chart.draw_series(std::iter::once(PathElement::new(points, c.mix(0.5).stroke_width(1))))?;
+            let points: Vec<(f64, f64)> = x
+                .iter()
+                .enumerate()
+                .map(|(i, st)| (i as f64, edge(st)))
+                .collect();
+            chart.draw_series(std::iter::once(PathElement::new(
+                points,
+                color(k).mix(0.5).stroke_width(1),
+            )))?;
         }
-        chart.draw_series(LineSeries::new(median(x), c.stroke_width(4)))?;
+        chart.draw_series(LineSeries::new(median(x), color(k).stroke_width(4)))?;
     }
     let last = quarters.last().cloned().unwrap_or_default();
-    let mut entries = vec![Entry::new(Key::Heading, format!("Scenario (median {last})"))];
+    let mut entries = vec![Entry::new(Key::Heading, format!("Median in {last}"))];
     for (k, (r, x)) in runs.iter().zip(&series).enumerate() {
         let end = x.last().map(|st| value(st.p50, metric)).unwrap_or_default();
-        entries.push(Entry::new(Key::Line(SCENARIOS[k % SCENARIOS.len()], 4), format!("{}  {end}", r.name)));
+        entries.push(Entry::new(
+            Key::Line(color(k), 4),
+            format!("{}  {end}", r.name),
+        ));
     }
     entries.push(Entry::new(Key::Note, "Shaded: 90% of runs"));
     frame::legend(&side, 24, &entries)
+}
+
+/// The colour of the `k`-th scenario.
+fn color(k: usize) -> RGBColor {
+    SCENARIOS[k % SCENARIOS.len()]
 }
 
 #[cfg(test)]
@@ -104,14 +152,24 @@ mod tests {
     use super::*;
 
     fn named<'a>(s: &'a Summary, name: &str) -> Named<'a> {
-        Named { name: name.into(), summary: s }
+        Named {
+            name: name.into(),
+            summary: s,
+        }
     }
 
     #[test]
     fn same_horizon_and_vendors_pass() {
         let a = crate::plot::testdata::summary();
         assert!(check(&[named(&a, "a"), named(&a, "b")], "nvidia", "compute_share").is_ok());
-        assert!(check(&[named(&a, "a"), named(&a, "b")], "domestic", "compute_share").is_ok());
+        assert!(
+            check(
+                &[named(&a, "a"), named(&a, "b")],
+                "domestic",
+                "compute_share"
+            )
+            .is_ok()
+        );
     }
 
     #[test]
@@ -119,8 +177,17 @@ mod tests {
         let a = crate::plot::testdata::summary();
         let mut b = a.clone();
         b.quarters.pop();
-        let e = check(&[named(&a, "base"), named(&b, "short")], "nvidia", "compute_share").unwrap_err().to_string();
-        assert!(e.contains("horizons differ") && e.contains("base") && e.contains("short"), "{e}");
+        let e = check(
+            &[named(&a, "base"), named(&b, "short")],
+            "nvidia",
+            "compute_share",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("horizons differ") && e.contains("base") && e.contains("short"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -128,9 +195,13 @@ mod tests {
         let a = crate::plot::testdata::summary();
         let mut b = a.clone();
         b.vendors.pop();
-        let e = check(&[named(&a, "a"), named(&b, "b")], "nvidia", "compute_share").unwrap_err().to_string();
+        let e = check(&[named(&a, "a"), named(&b, "b")], "nvidia", "compute_share")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("vendors differ"), "{e}");
-        let e = check(&[named(&a, "a")], "intel", "compute_share").unwrap_err().to_string();
+        let e = check(&[named(&a, "a")], "intel", "compute_share")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("no vendor `intel`"), "{e}");
         assert!(check(&[named(&a, "a")], "nvidia", "share").is_err());
         assert!(check(&[named(&a, "a")], "domestic", "units").is_err());

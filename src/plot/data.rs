@@ -14,12 +14,25 @@ pub struct Table<'a> {
 
 impl<'a> Table<'a> {
     pub fn of(rows: &'a [Row]) -> Table<'a> {
-        Table { rows: rows.iter().map(|r| ((r.period.as_str(), r.key.as_str(), r.metric.as_str()), &r.stats)).collect() }
+        Table {
+            rows: rows
+                .iter()
+                .map(|r| {
+                    (
+                        (r.period.as_str(), r.key.as_str(), r.metric.as_str()),
+                        &r.stats,
+                    )
+                })
+                .collect(),
+        }
     }
 
     /// The stats at (period, key, metric); zeros when the summary has no such row.
     pub fn get(&self, period: &str, key: &str, metric: &str) -> Stats {
-        self.rows.get(&(period, key, metric)).map(|s| **s).unwrap_or_default()
+        self.rows
+            .get(&(period, key, metric))
+            .map(|s| **s)
+            .unwrap_or_default()
     }
 
     /// One value per period.
@@ -52,7 +65,11 @@ pub fn display_name(id: &str) -> String {
     }
     let mut c = id.chars();
     match c.next() {
-        Some(first) => first.to_uppercase().chain(c).collect::<String>().replace('_', " "),
+        Some(first) => first
+            .to_uppercase()
+            .chain(c)
+            .collect::<String>()
+            .replace('_', " "),
         None => String::new(),
     }
 }

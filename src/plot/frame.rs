@@ -22,8 +22,16 @@ pub fn page<DB: DrawingBackend>(
     subtitle: &str,
 ) -> Result<DrawingArea<DB, Shift>, DrawingAreaErrorKind<DB::ErrorType>> {
     root.fill(&WHITE)?;
-    root.draw(&Text::new(title.to_string(), (28, 18), style::bold(style::TITLE)))?;
-    root.draw(&Text::new(subtitle.to_string(), (28, 58), style::text(style::SUBTITLE).color(&MUTED)))?;
+    root.draw(&Text::new(
+        title.to_string(),
+        (28, 18),
+        style::bold(style::TITLE),
+    ))?;
+    root.draw(&Text::new(
+        subtitle.to_string(),
+        (28, 58),
+        style::text(style::SUBTITLE).color(&MUTED),
+    ))?;
     let (_, body) = root.split_vertically(HEADER);
     Ok(body)
 }
@@ -54,12 +62,19 @@ pub struct Entry {
 
 impl Entry {
     pub fn new(key: Key, label: impl Into<String>) -> Entry {
-        Entry { key, label: label.into() }
+        Entry {
+            key,
+            label: label.into(),
+        }
     }
 }
 
 /// Draws `entries` top-down in `area` (a column of its own), starting `top` pixels down.
-pub fn legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, top: i32, entries: &[Entry]) -> DrawResult<DB> {
+pub fn legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    top: i32,
+    entries: &[Entry],
+) -> DrawResult<DB> {
     let row = 30;
     for (i, e) in entries.iter().enumerate() {
         let y = top + row * i as i32;
@@ -67,11 +82,21 @@ pub fn legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, top: i32, entri
         match e.key {
             Key::Fill(c) => area.draw(&Rectangle::new([(x0, y - 9), (x1, y + 9)], c.filled()))?,
             Key::Hatched(c) => {
-                area.draw(&Rectangle::new([(x0, y - 9), (x1, y + 9)], style::lighter(c, 0.7).filled()))?;
+                area.draw(&Rectangle::new(
+                    [(x0, y - 9), (x1, y + 9)],
+                    style::lighter(c, 0.7).filled(),
+                ))?;
                 hatch(area, (x0, y - 9), (x1, y + 9), c)?;
             }
-            Key::Line(c, w) => area.draw(&PathElement::new(vec![(x0, y), (x1, y)], c.stroke_width(w)))?,
-            Key::Dashed(c) => area.draw(&DashedPathElement::new(vec![(x0, y), (x1, y)], 6, 4, c.stroke_width(2)))?,
+            Key::Line(c, w) => {
+                area.draw(&PathElement::new(vec![(x0, y), (x1, y)], c.stroke_width(w)))?
+            }
+            Key::Dashed(c) => area.draw(&DashedPathElement::new(
+                vec![(x0, y), (x1, y)],
+                6,
+                4,
+                c.stroke_width(2),
+            ))?,
             Key::Heading | Key::Note => {}
         }
         let (x, font) = match e.key {
@@ -86,7 +111,12 @@ pub fn legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, top: i32, entri
 }
 
 /// Diagonal lines (/) every 7 pixels across the rectangle from `a` to `b`, in pixels of `area`.
-pub fn hatch<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, a: (i32, i32), b: (i32, i32), c: RGBColor) -> DrawResult<DB> {
+pub fn hatch<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    a: (i32, i32),
+    b: (i32, i32),
+    c: RGBColor,
+) -> DrawResult<DB> {
     let (x0, x1) = (a.0.min(b.0), a.0.max(b.0));
     let (y0, y1) = (a.1.min(b.1), a.1.max(b.1));
     let mut k = x0 + y0 + 4;
@@ -94,7 +124,10 @@ pub fn hatch<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, a: (i32, i32), b
         // Points on the line x + y = k inside the rectangle.
         let (from, to) = ((k - y1).max(x0), (k - y0).min(x1));
         if from < to {
-            area.draw(&PathElement::new(vec![(from, k - from), (to, k - to)], c.stroke_width(1)))?;
+            area.draw(&PathElement::new(
+                vec![(from, k - from), (to, k - to)],
+                c.stroke_width(1),
+            ))?;
         }
         k += 7;
     }
@@ -110,13 +143,22 @@ pub fn short_number(x: f64) -> String {
         _ if a >= 1e3 => (x / 1e3, "k"),
         _ => (x, ""),
     };
-    let digits = if v.abs() >= 100.0 || v.fract().abs() < 1e-9 { 0 } else { 1 };
+    let digits = if v.abs() >= 100.0 || v.fract().abs() < 1e-9 {
+        0
+    } else {
+        1
+    };
     format!("{v:.digits$}{unit}")
 }
 
-/// A share as a percentage label: 0.25 -> 25%.
+/// A share as a percentage label: 0.25 -> 25%, 0.025 -> 2.5%.
 pub fn percent(x: f64) -> String {
-    format!("{:.0}%", x * 100.0)
+    let p = x * 100.0;
+    if (p - p.round()).abs() < 1e-6 {
+        format!("{p:.0}%")
+    } else {
+        format!("{p:.1}%")
+    }
 }
 
 /// A round upper bound for an axis holding values up to `max`: a round multiple of a power of
@@ -127,7 +169,11 @@ pub fn nice_ceiling(max: f64) -> f64 {
     }
     let target = max * 1.1;
     let power = 10f64.powf(target.log10().floor());
-    [1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0].iter().map(|m| m * power).find(|&v| v >= target).unwrap_or(10.0 * power)
+    [1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0]
+        .iter()
+        .map(|m| m * power)
+        .find(|&v| v >= target)
+        .unwrap_or(10.0 * power)
 }
 
 #[cfg(test)]
@@ -141,6 +187,13 @@ mod tests {
         assert_eq!(short_number(2_000.0), "2k");
         assert_eq!(short_number(12.0), "12");
         assert_eq!(short_number(0.0), "0");
+    }
+
+    #[test]
+    fn percentages_keep_a_decimal_only_when_needed() {
+        assert_eq!(percent(0.25), "25%");
+        assert_eq!(percent(0.025), "2.5%");
+        assert_eq!(percent(1.0), "100%");
     }
 
     #[test]

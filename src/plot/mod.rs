@@ -8,17 +8,18 @@
 
 mod axis;
 mod buyers;
+pub mod calibration;
 pub mod compare;
 mod data;
 mod fan;
 mod frame;
 mod share;
-mod style;
 pub mod study;
+mod style;
 mod supply;
-mod text;
 #[cfg(test)]
 pub(crate) mod testdata;
+mod text;
 
 pub use compare::Named;
 pub use data::{display_name, metric_label};
@@ -35,7 +36,10 @@ pub enum PlotError {
     #[error("cannot draw the chart {chart}: {message}")]
     Draw { chart: String, message: String },
     #[error("cannot write {}: {source}", path.display())]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{0}")]
     Incompatible(String),
 }
@@ -62,7 +66,11 @@ impl Chart {
         let mut charts = vec![Chart::Share("compute_share")];
         charts.extend(s.vendors.iter().map(|v| Chart::Fan(v.id.clone())));
         charts.push(Chart::Fan(data::DOMESTIC.into()));
-        charts.extend([Chart::Share("units_share"), Chart::Share("revenue_share"), Chart::Buyers(None)]);
+        charts.extend([
+            Chart::Share("units_share"),
+            Chart::Share("revenue_share"),
+            Chart::Buyers(None),
+        ]);
         if s.chips.iter().any(|c| c.capacity_bound) {
             charts.push(Chart::Supply);
         }
@@ -88,13 +96,20 @@ impl Chart {
             Chart::Share(_) => (share::WIDTH, share::height(s)),
             Chart::Fan(_) => fan::SIZE,
             Chart::Buyers(_) => buyers::SIZE,
-            Chart::Supply => (supply::WIDTH, supply::height(s.chips.iter().filter(|c| c.capacity_bound).count()).max(700)),
+            Chart::Supply => (
+                supply::WIDTH,
+                supply::height(s.chips.iter().filter(|c| c.capacity_bound).count()).max(700),
+            ),
             Chart::Unmet => (supply::WIDTH, supply::height(s.buyers.len()).max(700)),
         }
     }
 
     /// Draws the chart on `root`, which must be [`Chart::size`].
-    pub fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, s: &Summary) -> frame::DrawResult<DB> {
+    pub fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        s: &Summary,
+    ) -> frame::DrawResult<DB> {
         match self {
             Chart::Share(metric) => share::draw(root, s, metric),
             Chart::Fan(vendor) => fan::draw(root, s, vendor, "compute_share"),
@@ -106,7 +121,10 @@ impl Chart {
 }
 
 fn draw_error(chart: &str, e: impl std::fmt::Display) -> PlotError {
-    PlotError::Draw { chart: chart.into(), message: e.to_string() }
+    PlotError::Draw {
+        chart: chart.into(),
+        message: e.to_string(),
+    }
 }
 
 /// Draws on an SVG string of `size` with `draw`.
@@ -127,7 +145,9 @@ where
 /// Draws a PNG file of `size` at `path` with `draw`.
 fn png_with<F>(name: &str, size: (u32, u32), path: &Path, draw: F) -> Result<(), PlotError>
 where
-    F: for<'b> FnOnce(&DrawingArea<GlyphText<BitMapBackend<'b>>, Shift>) -> frame::DrawResult<GlyphText<BitMapBackend<'b>>>,
+    F: for<'b> FnOnce(
+        &DrawingArea<GlyphText<BitMapBackend<'b>>, Shift>,
+    ) -> frame::DrawResult<GlyphText<BitMapBackend<'b>>>,
 {
     style::register_font();
     let root = GlyphText(BitMapBackend::new(path, size)).into_drawing_area();
@@ -142,19 +162,30 @@ pub fn render_svg(chart: &Chart, s: &Summary) -> Result<String, PlotError> {
 
 /// The chart as a PNG file at `path`.
 pub fn render_png(chart: &Chart, s: &Summary, path: &Path) -> Result<(), PlotError> {
-    png_with(&chart.name(), chart.size(s), path, |root| chart.draw(root, s))
+    png_with(&chart.name(), chart.size(s), path, |root| {
+        chart.draw(root, s)
+    })
 }
 
 /// A comparison of scenarios as an SVG document; see [`compare::check`].
 pub fn compare_svg(runs: &[Named], vendor: &str, metric: &str) -> Result<String, PlotError> {
     compare::check(runs, vendor, metric)?;
-    svg_with("compare", compare::SIZE, |root| compare::draw(root, runs, vendor, metric))
+    svg_with("compare", compare::SIZE, |root| {
+        compare::draw(root, runs, vendor, metric)
+    })
 }
 
 /// A comparison of scenarios as a PNG file; see [`compare::check`].
-pub fn compare_png(runs: &[Named], vendor: &str, metric: &str, path: &Path) -> Result<(), PlotError> {
+pub fn compare_png(
+    runs: &[Named],
+    vendor: &str,
+    metric: &str,
+    path: &Path,
+) -> Result<(), PlotError> {
     compare::check(runs, vendor, metric)?;
-    png_with("compare", compare::SIZE, path, |root| compare::draw(root, runs, vendor, metric))
+    png_with("compare", compare::SIZE, path, |root| {
+        compare::draw(root, runs, vendor, metric)
+    })
 }
 
 /// One chart written to disk, with its SVG text (for the report).
@@ -164,9 +195,16 @@ pub struct Rendered {
 }
 
 /// Writes `charts` into `dir` as `<name>.png` and `<name>.svg`, in parallel.
-pub fn write_charts(s: &Summary, charts: Vec<Chart>, dir: &Path) -> Result<Vec<Rendered>, PlotError> {
+pub fn write_charts(
+    s: &Summary,
+    charts: Vec<Chart>,
+    dir: &Path,
+) -> Result<Vec<Rendered>, PlotError> {
     use rayon::prelude::*;
-    std::fs::create_dir_all(dir).map_err(|source| PlotError::Io { path: dir.into(), source })?;
+    std::fs::create_dir_all(dir).map_err(|source| PlotError::Io {
+        path: dir.into(),
+        source,
+    })?;
     charts
         .into_par_iter()
         .map(|chart| {
@@ -190,7 +228,11 @@ mod tests {
             let (w, h) = chart.size(&s);
             assert!(w >= 1200 && h >= 700, "{} is {w}x{h}", chart.name());
             let svg = render_svg(&chart, &s).unwrap();
-            assert!(svg.starts_with("<svg") && svg.contains("synthetic"), "{}", chart.name());
+            assert!(
+                svg.starts_with("<svg") && svg.contains("synthetic"),
+                "{}",
+                chart.name()
+            );
         }
     }
 
@@ -198,7 +240,17 @@ mod tests {
     fn share_chart_has_every_vendor_policy_and_quarter_label() {
         let s = testdata::summary();
         let svg = render_svg(&Chart::Share("compute_share"), &s).unwrap();
-        for text in ["Nvidia", "Huawei", "Cambricon", "us_rule", "bj_guidance", "in 50% of runs", "2024Q1", "2025Q1", "100%"] {
+        for text in [
+            "Nvidia",
+            "Huawei",
+            "Cambricon",
+            "us_rule",
+            "bj_guidance",
+            "in 50% of runs",
+            "2024Q1",
+            "2025Q1",
+            "100%",
+        ] {
             assert!(svg.contains(text), "missing {text}");
         }
         // One filled polygon per vendor, in the vendor's colour.
@@ -208,8 +260,15 @@ mod tests {
     #[test]
     fn rendering_is_deterministic() {
         let s = testdata::summary();
-        for chart in [Chart::Share("units_share"), Chart::Buyers(Some("2025".into())), Chart::Unmet] {
-            assert_eq!(render_svg(&chart, &s).unwrap(), render_svg(&chart, &s).unwrap());
+        for chart in [
+            Chart::Share("units_share"),
+            Chart::Buyers(Some("2025".into())),
+            Chart::Unmet,
+        ] {
+            assert_eq!(
+                render_svg(&chart, &s).unwrap(),
+                render_svg(&chart, &s).unwrap()
+            );
         }
     }
 }

@@ -17,7 +17,11 @@ const ROW_HEIGHT: u32 = 26;
 
 /// Height of the chart: the share panel plus one row per policy.
 pub fn height(s: &Summary) -> u32 {
-    let strip = if s.policies.is_empty() { 0 } else { 54 + ROW_HEIGHT * s.policies.len() as u32 };
+    let strip = if s.policies.is_empty() {
+        0
+    } else {
+        54 + ROW_HEIGHT * s.policies.len() as u32
+    };
     92 + SHARE_HEIGHT + strip + 20
 }
 
@@ -35,7 +39,15 @@ pub fn stacked_medians(s: &Summary, metric: &str) -> Vec<(String, Vec<f64>)> {
     let table = Table::of(&s.vendor_rows);
     let mut series: Vec<(String, Vec<f64>)> = vendors_us_first(s)
         .into_iter()
-        .map(|v| (v.to_string(), s.quarters.iter().map(|q| table.get(q, v, metric).p50.max(0.0)).collect()))
+        .map(|v| {
+            (
+                v.to_string(),
+                s.quarters
+                    .iter()
+                    .map(|q| table.get(q, v, metric).p50.max(0.0))
+                    .collect(),
+            )
+        })
         .collect();
     for q in 0..s.quarters.len() {
         let total: f64 = series.iter().map(|(_, x)| x[q]).sum();
@@ -47,9 +59,18 @@ pub fn stacked_medians(s: &Summary, metric: &str) -> Vec<(String, Vec<f64>)> {
 }
 
 /// Draws the share chart for `metric` (`compute_share`, `units_share` or `revenue_share`).
-pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, s: &Summary, metric: &str) -> DrawResult<DB> {
+pub fn draw<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    s: &Summary,
+    metric: &str,
+) -> DrawResult<DB> {
     let what = metric_label(metric);
-    let title = format!("{}{} by vendor, {}", what[..1].to_uppercase(), &what[1..], super::data::horizon(s));
+    let title = format!(
+        "{}{} by vendor, {}",
+        what[..1].to_uppercase(),
+        &what[1..],
+        super::data::horizon(s)
+    );
     let subtitle = format!(
         "Scenario {}: median of {} runs for each vendor, rescaled to sum to 100% in each quarter",
         s.metadata.scenario, s.metadata.runs
@@ -62,9 +83,14 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, s: &Summary, metr
     draw_areas(&top, s, &series, left, axis_label(metric))?;
     let last = s.quarters.last().cloned().unwrap_or_default();
     let mut entries = vec![Entry::new(Key::Heading, format!("Vendor ({last})"))];
-    for (v, x) in series.iter().rev() {
-        let share = x.last().copied().unwrap_or(0.0);
-        entries.push(Entry::new(Key::Fill(style::vendor_color(s, v)), format!("{}  {}", display_name(v), frame::percent(share))));
+    let table = Table::of(&s.vendor_rows);
+    for (v, _) in series.iter().rev() {
+        // The legend gives each vendor's own median, as the tables do, not the rescaled one.
+        let share = table.get(&last, v, metric).p50;
+        entries.push(Entry::new(
+            Key::Fill(style::vendor_color(s, v)),
+            format!("{}  {}", display_name(v), frame::percent(share)),
+        ));
     }
     frame::legend(&side, 24, &entries)?;
     if !s.policies.is_empty() {
@@ -75,7 +101,13 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, s: &Summary, metr
     Ok(())
 }
 
-fn draw_areas<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &Summary, series: &[(String, Vec<f64>)], left: u32, y_desc: &str) -> DrawResult<DB> {
+fn draw_areas<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    s: &Summary,
+    series: &[(String, Vec<f64>)],
+    left: u32,
+    y_desc: &str,
+) -> DrawResult<DB> {
     let mut chart = ChartBuilder::on(area)
         .margin_top(10)
         .margin_left(10)
@@ -101,8 +133,14 @@ fn draw_areas<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &Summary, se
         let upper: Vec<f64> = base.iter().zip(x).map(|(b, x)| b + x).collect();
         let mut points: Vec<(f64, f64)> = (0..n).map(|i| (i as f64, upper[i])).collect();
         points.extend((0..n).rev().map(|i| (i as f64, base[i])));
-        chart.draw_series(std::iter::once(Polygon::new(points, style::vendor_color(s, v).filled())))?;
-        chart.draw_series(std::iter::once(PathElement::new((0..n).map(|i| (i as f64, upper[i])).collect::<Vec<_>>(), WHITE.stroke_width(1))))?;
+        chart.draw_series(std::iter::once(Polygon::new(
+            points,
+            style::vendor_color(s, v).filled(),
+        )))?;
+        chart.draw_series(std::iter::once(PathElement::new(
+            (0..n).map(|i| (i as f64, upper[i])).collect::<Vec<_>>(),
+            WHITE.stroke_width(1),
+        )))?;
         base = upper;
     }
     Ok(())
@@ -110,11 +148,22 @@ fn draw_areas<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &Summary, se
 
 /// Width of the left label column, shared by both panels so their time axes line up.
 fn label_width<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, policies: &[PolicyInfo]) -> u32 {
-    let widest = policies.iter().filter_map(|p| root.estimate_text_size(&p.id, &style::text(style::SMALL)).ok()).map(|(w, _)| w).max();
+    let widest = policies
+        .iter()
+        .filter_map(|p| {
+            root.estimate_text_size(&p.id, &style::text(style::SMALL))
+                .ok()
+        })
+        .map(|(w, _)| w)
+        .max();
     (widest.unwrap_or(0) + 24).clamp(110, 330)
 }
 
-fn draw_strip<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &Summary, left: u32) -> DrawResult<DB> {
+fn draw_strip<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    s: &Summary,
+    left: u32,
+) -> DrawResult<DB> {
     let rows = s.policies.len();
     let mut chart = ChartBuilder::on(area)
         .margin_top(10)
@@ -122,10 +171,16 @@ fn draw_strip<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &Summary, le
         .margin_right(30)
         .x_label_area_size(34)
         .y_label_area_size(left)
-        .build_cartesian_2d(IndexAxis::quarters(&s.quarters, 14), IndexAxis::categories(rows))?;
+        .build_cartesian_2d(
+            IndexAxis::quarters(&s.quarters, 14),
+            IndexAxis::categories(rows),
+        )?;
     let id_at = |y: &f64| -> String {
         let i = rows as f64 - 1.0 - y.round();
-        s.policies.get(i as usize).map(|p| p.id.clone()).unwrap_or_default()
+        s.policies
+            .get(i as usize)
+            .map(|p| p.id.clone())
+            .unwrap_or_default()
     };
     chart
         .configure_mesh()
@@ -136,19 +191,44 @@ fn draw_strip<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &Summary, le
         .bold_line_style(GRID_LIGHT)
         .light_line_style(GRID_LIGHT)
         .draw()?;
-    let last = s.quarters.len().saturating_sub(1) as f64;
     for (i, p) in s.policies.iter().enumerate() {
-        let y = (rows - 1 - i) as f64;
-        let color = policy_color(&p.kind);
-        let cells = p.active_share.iter().enumerate().filter(|(_, a)| **a > 0.0).map(|(q, a)| {
+        draw_policy(&mut chart, p, (rows - 1 - i) as f64, s.quarters.len())?;
+    }
+    Ok(())
+}
+
+/// One policy's row at height `y`: a cell per quarter in force, lighter where fewer runs had
+/// it, and a note when no quarter had it in every run.
+fn draw_policy<DB: DrawingBackend>(
+    chart: &mut ChartContext<DB, Cartesian2d<IndexAxis, IndexAxis>>,
+    p: &PolicyInfo,
+    y: f64,
+    quarters: usize,
+) -> DrawResult<DB> {
+    let last = quarters.saturating_sub(1) as f64;
+    let color = policy_color(&p.kind);
+    let cells = p
+        .active_share
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| **a > 0.0)
+        .map(|(q, a)| {
             let (x0, x1) = ((q as f64 - 0.5).max(0.0), (q as f64 + 0.5).min(last));
-            Rectangle::new([(x0, y - 0.36), (x1, y + 0.36)], style::lighter(color, 0.85 * (1.0 - a)).filled())
+            Rectangle::new(
+                [(x0, y - 0.36), (x1, y + 0.36)],
+                style::lighter(color, 0.85 * (1.0 - a)).filled(),
+            )
         });
-        chart.draw_series(cells)?;
-        if let Some((x, share)) = uncertain_note(&p.active_share) {
-            let font = style::text(style::SMALL).pos(Pos::new(HPos::Center, VPos::Center)).color(&BLACK);
-            chart.draw_series(std::iter::once(Text::new(format!("in {} of runs", frame::percent(share)), (x, y), font)))?;
-        }
+    chart.draw_series(cells)?;
+    if let Some((x, share)) = uncertain_note(&p.active_share) {
+        let font = style::text(style::SMALL)
+            .pos(Pos::new(HPos::Center, VPos::Center))
+            .color(&BLACK);
+        chart.draw_series(std::iter::once(Text::new(
+            format!("in {:.0}% of runs", share * 100.0),
+            (x, y),
+            font,
+        )))?;
     }
     Ok(())
 }
@@ -170,8 +250,14 @@ fn policy_legend() -> Vec<Entry> {
         Entry::new(Key::Heading, "Policy in force"),
         Entry::new(Key::Fill(policy_color("us_export")), "US rule"),
         Entry::new(Key::Fill(policy_color("beijing_ban")), "Beijing measure"),
-        Entry::new(Key::Fill(policy_color("grey_market")), "Grey market, customs"),
-        Entry::new(Key::Fill(style::lighter(MUTED, 0.6)), "Lighter: in fewer runs"),
+        Entry::new(
+            Key::Fill(policy_color("grey_market")),
+            "Grey market, customs",
+        ),
+        Entry::new(
+            Key::Fill(style::lighter(MUTED, 0.6)),
+            "Lighter: in fewer runs",
+        ),
     ]
 }
 

@@ -56,7 +56,10 @@ pub const SMALL: f64 = 15.0;
 pub fn register_font() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
-        let faces = [(FontStyle::Normal, dejavu::sans::regular()), (FontStyle::Bold, dejavu::sans::bold())];
+        let faces = [
+            (FontStyle::Normal, dejavu::sans::regular()),
+            (FontStyle::Bold, dejavu::sans::bold()),
+        ];
         for (style, bytes) in faces {
             plotters::style::register_font(FAMILY.as_str(), style, bytes)
                 .unwrap_or_else(|_| panic!("the embedded DejaVu Sans is a valid font"));
@@ -81,7 +84,10 @@ pub fn vendor_color(s: &Summary, id: &str) -> RGBColor {
         "huawei" => HUAWEI,
         "domestic" => DOMESTIC,
         _ => {
-            let others = s.vendors.iter().filter(|v| v.id != "nvidia" && v.id != "huawei");
+            let others = s
+                .vendors
+                .iter()
+                .filter(|v| v.id != "nvidia" && v.id != "huawei");
             let k = others.take_while(|v| v.id != id).count();
             OTHERS[k % OTHERS.len()]
         }
@@ -114,7 +120,10 @@ mod tests {
         let mut s = crate::plot::testdata::summary();
         s.vendors = ["cambricon", "nvidia", "huawei", "baidu"]
             .iter()
-            .map(|v| VendorInfo { id: (*v).into(), origin: "domestic".into() })
+            .map(|v| VendorInfo {
+                id: (*v).into(),
+                origin: "domestic".into(),
+            })
             .collect();
         assert_eq!(vendor_color(&s, "nvidia"), NVIDIA);
         assert_eq!(vendor_color(&s, "huawei"), HUAWEI);

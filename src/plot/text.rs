@@ -8,7 +8,8 @@
 use ab_glyph::{Font, FontRef, Glyph, PxScale, ScaleFont, point};
 use plotters_backend::text_anchor::{HPos, VPos};
 use plotters_backend::{
-    BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind, FontStyle,
+    BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind,
+    FontStyle,
 };
 use std::sync::OnceLock;
 
@@ -18,7 +19,9 @@ pub struct GlyphText<B>(pub B);
 fn fonts() -> &'static [FontRef<'static>; 2] {
     static FONTS: OnceLock<[FontRef<'static>; 2]> = OnceLock::new();
     FONTS.get_or_init(|| {
-        let parse = |bytes| FontRef::try_from_slice(bytes).expect("the embedded DejaVu Sans is a valid font");
+        let parse = |bytes| {
+            FontRef::try_from_slice(bytes).expect("the embedded DejaVu Sans is a valid font")
+        };
         [parse(dejavu::sans::regular()), parse(dejavu::sans::bold())]
     })
 }
@@ -47,7 +50,10 @@ fn layout(font: &FontRef<'static>, scale: PxScale, text: &str) -> (Vec<Glyph>, f
 /// Center centres them on it, Bottom keeps the descenders above it.
 fn origin(font: &FontRef<'static>, scale: PxScale, width: f32, h: HPos, v: VPos) -> (f32, f32) {
     let scaled = font.as_scaled(scale);
-    let cap = font.outline_glyph(scaled.scaled_glyph('H')).map(|g| -g.px_bounds().min.y).unwrap_or(scaled.ascent());
+    let cap = font
+        .outline_glyph(scaled.scaled_glyph('H'))
+        .map(|g| -g.px_bounds().min.y)
+        .unwrap_or(scaled.ascent());
     let x = match h {
         HPos::Left => 0.0,
         HPos::Center => -width / 2.0,
@@ -62,7 +68,12 @@ fn origin(font: &FontRef<'static>, scale: PxScale, width: f32, h: HPos, v: VPos)
 }
 
 impl<B: DrawingBackend> GlyphText<B> {
-    fn text<S: BackendTextStyle>(&mut self, text: &str, style: &S, pos: BackendCoord) -> Result<(), DrawingErrorKind<B::ErrorType>> {
+    fn text<S: BackendTextStyle>(
+        &mut self,
+        text: &str,
+        style: &S,
+        pos: BackendCoord,
+    ) -> Result<(), DrawingErrorKind<B::ErrorType>> {
         let color = style.color();
         if color.alpha == 0.0 || text.is_empty() {
             return Ok(());
@@ -75,7 +86,9 @@ impl<B: DrawingBackend> GlyphText<B> {
         let transform = style.transform();
         let (w, h) = self.0.get_size();
         for glyph in glyphs {
-            let Some(outline) = font.outline_glyph(glyph) else { continue };
+            let Some(outline) = font.outline_glyph(glyph) else {
+                continue;
+            };
             let bounds = outline.px_bounds();
             let mut pixels = Vec::new();
             outline.draw(|x, y, coverage| pixels.push((x, y, coverage)));
@@ -89,7 +102,13 @@ impl<B: DrawingBackend> GlyphText<B> {
                 let (px, py) = (pos.0 + dx, pos.1 + dy);
                 if coverage > 0.0 && px >= 0 && py >= 0 && px < w as i32 && py < h as i32 {
                     let alpha = color.alpha * f64::from(coverage.min(1.0));
-                    self.0.draw_pixel((px, py), BackendColor { alpha, rgb: color.rgb })?;
+                    self.0.draw_pixel(
+                        (px, py),
+                        BackendColor {
+                            alpha,
+                            rgb: color.rgb,
+                        },
+                    )?;
                 }
             }
         }
@@ -112,35 +131,74 @@ impl<B: DrawingBackend> DrawingBackend for GlyphText<B> {
         self.0.present()
     }
 
-    fn draw_pixel(&mut self, point: BackendCoord, color: BackendColor) -> Result<(), DrawingErrorKind<B::ErrorType>> {
+    fn draw_pixel(
+        &mut self,
+        point: BackendCoord,
+        color: BackendColor,
+    ) -> Result<(), DrawingErrorKind<B::ErrorType>> {
         self.0.draw_pixel(point, color)
     }
 
-    fn draw_line<S: BackendStyle>(&mut self, from: BackendCoord, to: BackendCoord, style: &S) -> Result<(), DrawingErrorKind<B::ErrorType>> {
+    fn draw_line<S: BackendStyle>(
+        &mut self,
+        from: BackendCoord,
+        to: BackendCoord,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<B::ErrorType>> {
         self.0.draw_line(from, to, style)
     }
 
-    fn draw_rect<S: BackendStyle>(&mut self, a: BackendCoord, b: BackendCoord, style: &S, fill: bool) -> Result<(), DrawingErrorKind<B::ErrorType>> {
+    fn draw_rect<S: BackendStyle>(
+        &mut self,
+        a: BackendCoord,
+        b: BackendCoord,
+        style: &S,
+        fill: bool,
+    ) -> Result<(), DrawingErrorKind<B::ErrorType>> {
         self.0.draw_rect(a, b, style, fill)
     }
 
-    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, path: I, style: &S) -> Result<(), DrawingErrorKind<B::ErrorType>> {
+    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        path: I,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<B::ErrorType>> {
         self.0.draw_path(path, style)
     }
 
-    fn draw_circle<S: BackendStyle>(&mut self, center: BackendCoord, radius: u32, style: &S, fill: bool) -> Result<(), DrawingErrorKind<B::ErrorType>> {
+    fn draw_circle<S: BackendStyle>(
+        &mut self,
+        center: BackendCoord,
+        radius: u32,
+        style: &S,
+        fill: bool,
+    ) -> Result<(), DrawingErrorKind<B::ErrorType>> {
         self.0.draw_circle(center, radius, style, fill)
     }
 
-    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, vert: I, style: &S) -> Result<(), DrawingErrorKind<B::ErrorType>> {
+    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        vert: I,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<B::ErrorType>> {
         self.0.fill_polygon(vert, style)
     }
 
-    fn draw_text<S: BackendTextStyle>(&mut self, text: &str, style: &S, pos: BackendCoord) -> Result<(), DrawingErrorKind<B::ErrorType>> {
+    fn draw_text<S: BackendTextStyle>(
+        &mut self,
+        text: &str,
+        style: &S,
+        pos: BackendCoord,
+    ) -> Result<(), DrawingErrorKind<B::ErrorType>> {
         self.text(text, style, pos)
     }
 
-    fn blit_bitmap(&mut self, pos: BackendCoord, size: (u32, u32), src: &[u8]) -> Result<(), DrawingErrorKind<B::ErrorType>> {
+    fn blit_bitmap(
+        &mut self,
+        pos: BackendCoord,
+        size: (u32, u32),
+        src: &[u8],
+    ) -> Result<(), DrawingErrorKind<B::ErrorType>> {
         self.0.blit_bitmap(pos, size, src)
     }
 }
@@ -155,8 +213,14 @@ mod tests {
         let scale = PxScale::from(20.0);
         let (glyphs, width) = layout(font, scale, "2024");
         // Digits share one advance in DejaVu Sans, so glyph origins are evenly spaced.
-        let steps: Vec<f32> = glyphs.windows(2).map(|g| g[1].position.x - g[0].position.x).collect();
-        assert!(steps.iter().all(|s| (s - steps[0]).abs() < 1e-3), "{steps:?}");
+        let steps: Vec<f32> = glyphs
+            .windows(2)
+            .map(|g| g[1].position.x - g[0].position.x)
+            .collect();
+        assert!(
+            steps.iter().all(|s| (s - steps[0]).abs() < 1e-3),
+            "{steps:?}"
+        );
         assert!((width - 4.0 * steps[0]).abs() < 1e-3);
     }
 

@@ -108,11 +108,15 @@ fn window(p: &PolicyInfo) -> String {
 /// Whether an uncertain input is one of the key ones shown with the assumptions: policy
 /// parameters, supply limits and model settings (chip and buyer inputs go to the appendix).
 fn is_key(path: &str) -> bool {
-    ["policy.", "supply.", "model."].iter().any(|p| path.starts_with(p))
+    ["policy.", "supply.", "model."]
+        .iter()
+        .any(|p| path.starts_with(p))
 }
 
 fn assumptions(s: &Summary) -> String {
-    let mut h = String::from("<h2 id=\"assumptions\">Assumptions</h2>\n<h3>Policies</h3>\n<table>\n<tr><th>Policy</th><th>Kind</th><th>Window</th><th>Probability</th><th>Runs with it in force (peak)</th><th>What it does</th></tr>\n");
+    let mut h = String::from(
+        "<h2 id=\"assumptions\">Assumptions</h2>\n<h3>Policies</h3>\n<table>\n<tr><th>Policy</th><th>Kind</th><th>Window</th><th>Probability</th><th>Runs with it in force (peak)</th><th>What it does</th></tr>\n",
+    );
     for p in &s.policies {
         let peak = p.active_share.iter().copied().fold(0.0, f64::max);
         let _ = writeln!(
@@ -138,11 +142,18 @@ fn assumptions(s: &Summary) -> String {
 
 /// Inputs and their distributions, two to a row.
 fn inputs_table(inputs: &[&UncertainInput]) -> String {
-    let mut h = String::from("<table>\n<tr><th>Input</th><th>Distribution</th><th>Input</th><th>Distribution</th></tr>\n");
+    let mut h = String::from(
+        "<table>\n<tr><th>Input</th><th>Distribution</th><th>Input</th><th>Distribution</th></tr>\n",
+    );
     for pair in inputs.chunks(2) {
         h += "<tr>";
         for u in pair {
-            let _ = write!(h, "<td><code>{}</code></td><td>{}</td>", escape(&u.path), escape(&u.distribution));
+            let _ = write!(
+                h,
+                "<td><code>{}</code></td><td>{}</td>",
+                escape(&u.path),
+                escape(&u.distribution)
+            );
         }
         h += "</tr>\n";
     }
@@ -151,27 +162,57 @@ fn inputs_table(inputs: &[&UncertainInput]) -> String {
 
 fn appendix(s: &Summary) -> String {
     let all: Vec<&UncertainInput> = s.uncertain.iter().collect();
-    format!("<h2 id=\"inputs\">Appendix: every uncertain input ({})</h2>\n{}", all.len(), inputs_table(&all))
+    format!(
+        "<h2 id=\"inputs\">Appendix: every uncertain input ({})</h2>\n{}",
+        all.len(),
+        inputs_table(&all)
+    )
 }
 
 fn share_tables(s: &Summary) -> String {
-    let mut h = String::from("<h2 id=\"shares\">Shares by year</h2>\n<p>Median share of each year's total, with the 90% interval across runs below it.</p>\n");
+    let mut h = String::from(
+        "<h2 id=\"shares\">Shares by year</h2>\n<p>Median share of each year's total, with the 90% interval across runs below it.</p>\n",
+    );
     for metric in ["compute_share", "units_share", "revenue_share"] {
-        let _ = write!(h, "<h3>{}</h3>\n<table>\n<tr><th>Vendor</th>", escape(&crate::plot::metric_label(metric).replace("share of ", "Share of ")));
+        let _ = write!(
+            h,
+            "<h3>{}</h3>\n<table>\n<tr><th>Vendor</th>",
+            escape(&crate::plot::metric_label(metric).replace("share of ", "Share of "))
+        );
         for y in &s.years {
             let _ = write!(h, "<th>{}</th>", escape(y));
         }
         h += "</tr>\n";
         let domestic = format!("domestic_{metric}");
-        let rows = s.vendors.iter().map(|v| (crate::plot::display_name(&v.id), s.vendor_rows.iter().filter(|r| r.key == v.id && r.metric == metric).collect::<Vec<_>>()));
-        let all = std::iter::once((crate::plot::display_name("domestic"), s.market_rows.iter().filter(|r| r.metric == domestic).collect::<Vec<_>>()));
+        let rows = s.vendors.iter().map(|v| {
+            (
+                crate::plot::display_name(&v.id),
+                s.vendor_rows
+                    .iter()
+                    .filter(|r| r.key == v.id && r.metric == metric)
+                    .collect::<Vec<_>>(),
+            )
+        });
+        let all = std::iter::once((
+            crate::plot::display_name("domestic"),
+            s.market_rows
+                .iter()
+                .filter(|r| r.metric == domestic)
+                .collect::<Vec<_>>(),
+        ));
         for (name, rows) in rows.chain(all) {
             let _ = write!(h, "<tr><td>{}</td>", escape(&name));
             for y in &s.years {
                 match rows.iter().find(|r| &r.period == y) {
                     Some(r) => {
                         let st = &r.stats;
-                        let _ = write!(h, "<td class=\"num\">{:.1}%<br><small>{:.1}\u{2013}{:.1}</small></td>", st.p50 * 100.0, st.p05 * 100.0, st.p95 * 100.0);
+                        let _ = write!(
+                            h,
+                            "<td class=\"num\">{:.1}%<br><small>{:.1}\u{2013}{:.1}</small></td>",
+                            st.p50 * 100.0,
+                            st.p05 * 100.0,
+                            st.p95 * 100.0
+                        );
                     }
                     None => h += "<td></td>",
                 }
@@ -187,11 +228,22 @@ fn metadata(s: &Summary) -> String {
     let m = &s.metadata;
     let rows = [
         ("Scenario", m.scenario.clone()),
-        ("Horizon", format!("{}\u{2013}{} ({} quarters)", m.start, m.end, s.quarters.len())),
+        (
+            "Horizon",
+            format!(
+                "{}\u{2013}{} ({} quarters)",
+                m.start,
+                m.end,
+                s.quarters.len()
+            ),
+        ),
         ("Runs", m.runs.to_string()),
         ("Seed", m.seed.to_string()),
         ("exportsim version", m.exportsim_version.clone()),
-        ("Scenario hash (SHA-256 of scenario.resolved.toml)", m.scenario_hash.clone()),
+        (
+            "Scenario hash (SHA-256 of scenario.resolved.toml)",
+            m.scenario_hash.clone(),
+        ),
         ("Quantiles", m.quantiles.clone()),
     ];
     let mut h = String::from("<h2 id=\"metadata\">Metadata</h2>\n<table>\n");
@@ -210,21 +262,37 @@ mod tests {
         let s = crate::plot::testdata::summary();
         let charts: Vec<Rendered> = Chart::all(&s)
             .into_iter()
-            .map(|chart| Rendered { svg: crate::plot::render_svg(&chart, &s).unwrap(), chart })
+            .map(|chart| Rendered {
+                svg: crate::plot::render_svg(&chart, &s).unwrap(),
+                chart,
+            })
             .collect();
         let html = render(&s, &charts);
         assert_eq!(html.matches("<svg").count(), charts.len());
         for r in &charts {
             assert!(html.contains(&format!("<figure id=\"{}\">", r.chart.name())));
         }
-        for text in ["Scenario synthetic", "A made-up market", "seed 7", "100 Monte Carlo runs", "exportsim 0.0.0", &s.metadata.scenario_hash, "bj_guidance", "chip.h20.price_usd", "uniform(10000, 12000)"] {
+        for text in [
+            "Scenario synthetic",
+            "A made-up market",
+            "seed 7",
+            "100 Monte Carlo runs",
+            "exportsim 0.0.0",
+            &s.metadata.scenario_hash,
+            "bj_guidance",
+            "chip.h20.price_usd",
+            "uniform(10000, 12000)",
+        ] {
             assert!(html.contains(text), "missing {text}");
         }
         // Shares by year: Nvidia's 2025 median compute share with its 90% interval.
         assert!(html.contains("<td>Nvidia</td><td class=\"num\">72.0%<br><small>50.4\u{2013}93.6</small></td><td class=\"num\">40.0%<br><small>28.0\u{2013}52.0</small></td>"));
         // Self-contained: no scripts, no links, no URL but the SVG namespace.
         assert!(!html.contains("<script") && !html.contains("<link") && !html.contains("src="));
-        assert_eq!(html.matches("http").count(), html.matches("http://www.w3.org/2000/svg").count());
+        assert_eq!(
+            html.matches("http").count(),
+            html.matches("http://www.w3.org/2000/svg").count()
+        );
     }
 
     #[test]

@@ -37,16 +37,23 @@ impl OutputDir {
     /// that holds something other than exportsim results (it would be replaced whole).
     pub fn create(target: &Path) -> Result<OutputDir> {
         let Some(name) = target.file_name().map(|n| n.to_string_lossy().into_owned()) else {
-            bail!("the output path {} does not name a directory (use e.g. output/baseline)", target.display());
+            bail!(
+                "the output path {} does not name a directory (use e.g. output/baseline)",
+                target.display()
+            );
         };
         let parent = match target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
         if target.is_file() {
-            bail!("the output path {} is a file, not a directory", target.display());
+            bail!(
+                "the output path {} is a file, not a directory",
+                target.display()
+            );
         }
-        std::fs::create_dir_all(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        std::fs::create_dir_all(&parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
         clean_stale(&parent, &name);
         if target.is_dir() && !replaceable(target) {
             bail!(
@@ -60,7 +67,10 @@ impl OutputDir {
             .tempdir_in(&parent)
             .with_context(|| format!("cannot write in {}", parent.display()))?;
         pending.push(temp.path().to_path_buf());
-        Ok(OutputDir { target: target.to_path_buf(), temp: Some(temp) })
+        Ok(OutputDir {
+            target: target.to_path_buf(),
+            temp: Some(temp),
+        })
     }
 
     /// Where to write the files.
@@ -71,7 +81,9 @@ impl OutputDir {
     /// Puts the finished directory in place of `target`, replacing any previous one whole.
     pub fn commit(mut self) -> Result<PathBuf> {
         let mut pending = pending(); // an interrupt waits for the commit to finish
-        let Some(temp) = self.temp.take() else { bail!("the output directory was already committed") };
+        let Some(temp) = self.temp.take() else {
+            bail!("the output directory was already committed")
+        };
         let staged = temp.keep();
         pending.retain(|p| *p != staged);
         let result = replace(&staged, &self.target);
@@ -95,10 +107,12 @@ impl Drop for OutputDir {
 /// Renames `staged` to `target`, moving a previous `target` aside first and removing it after.
 fn replace(staged: &Path, target: &Path) -> Result<()> {
     if !target.exists() {
-        return std::fs::rename(staged, target).with_context(|| format!("cannot move the results to {}", target.display()));
+        return std::fs::rename(staged, target)
+            .with_context(|| format!("cannot move the results to {}", target.display()));
     }
     let old = sibling(target, &format!("old-{}", std::process::id()));
-    std::fs::rename(target, &old).with_context(|| format!("cannot replace {}", target.display()))?;
+    std::fs::rename(target, &old)
+        .with_context(|| format!("cannot replace {}", target.display()))?;
     if let Err(e) = std::fs::rename(staged, target) {
         let _ = std::fs::rename(&old, target); // put the previous result back
         return Err(e).with_context(|| format!("cannot move the results to {}", target.display()));
@@ -109,26 +123,37 @@ fn replace(staged: &Path, target: &Path) -> Result<()> {
 
 /// `.NAME.WHAT` beside `target`.
 fn sibling(target: &Path, what: &str) -> PathBuf {
-    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     target.with_file_name(format!(".{name}.{what}"))
 }
 
 /// An existing directory may be replaced if it is empty or holds a previous result.
 fn replaceable(dir: &Path) -> bool {
-    dir.join(MARKER).is_file() || std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_none())
+    dir.join(MARKER).is_file()
+        || std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_none())
 }
 
 /// Removes what killed runs left beside `NAME`: partial directories of processes that are gone,
 /// and a previous result moved aside by a commit that never finished (put back if `NAME` is
 /// missing). Best effort: a failure here only leaves litter.
 fn clean_stale(parent: &Path, name: &str) {
-    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
     let target = parent.join(name);
     for entry in entries.flatten() {
         let file = entry.file_name().to_string_lossy().into_owned();
-        let Some(rest) = file.strip_prefix(&format!(".{name}.")) else { continue };
+        let Some(rest) = file.strip_prefix(&format!(".{name}.")) else {
+            continue;
+        };
         let (kind, pid) = match rest.split_once('-') {
-            Some((kind @ ("partial" | "old"), tail)) => (kind, tail.split('-').next().and_then(|p| p.parse::<u32>().ok())),
+            Some((kind @ ("partial" | "old"), tail)) => (
+                kind,
+                tail.split('-').next().and_then(|p| p.parse::<u32>().ok()),
+            ),
             _ => continue,
         };
         if !pid.is_some_and(gone) {
@@ -144,7 +169,9 @@ fn clean_stale(parent: &Path, name: &str) {
 
 /// True when process `pid` surely no longer runs (known only where /proc exists).
 fn gone(pid: u32) -> bool {
-    pid != std::process::id() && Path::new("/proc/self").exists() && !Path::new("/proc").join(pid.to_string()).exists()
+    pid != std::process::id()
+        && Path::new("/proc/self").exists()
+        && !Path::new("/proc").join(pid.to_string()).exists()
 }
 
 /// On Ctrl-C or SIGTERM, removes this process's unfinished output directories and exits with
@@ -171,7 +198,10 @@ mod tests {
     use super::*;
 
     fn names(dir: &Path) -> Vec<String> {
-        let mut v: Vec<String> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
         v.sort();
         v
     }
@@ -197,12 +227,19 @@ mod tests {
         let dead = u32::MAX - 7; // no such process
         std::fs::create_dir(root.path().join(format!(".res.partial-{dead}-abc"))).unwrap();
         std::fs::create_dir(root.path().join(format!(".res.old-{dead}"))).unwrap();
-        std::fs::write(root.path().join(format!(".res.old-{dead}")).join(MARKER), "old").unwrap();
+        std::fs::write(
+            root.path().join(format!(".res.old-{dead}")).join(MARKER),
+            "old",
+        )
+        .unwrap();
         std::fs::create_dir(root.path().join(".other.partial-1-x")).unwrap();
         let out = OutputDir::create(&root.path().join("res")).unwrap();
         drop(out);
         assert_eq!(names(root.path()), [".other.partial-1-x", "res"]);
-        assert_eq!(std::fs::read_to_string(root.path().join("res").join(MARKER)).unwrap(), "old");
+        assert_eq!(
+            std::fs::read_to_string(root.path().join("res").join(MARKER)).unwrap(),
+            "old"
+        );
     }
 
     #[test]
@@ -213,7 +250,10 @@ mod tests {
         std::fs::create_dir(root.path().join("mine")).unwrap();
         std::fs::write(root.path().join("mine").join("notes.txt"), "x").unwrap();
         let e = OutputDir::create(&root.path().join("mine")).err().unwrap();
-        assert!(e.to_string().contains("does not hold exportsim results"), "{e}");
+        assert!(
+            e.to_string().contains("does not hold exportsim results"),
+            "{e}"
+        );
         assert!(OutputDir::create(Path::new(".")).is_err());
     }
 }

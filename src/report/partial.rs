@@ -100,6 +100,12 @@ pub fn read(dir: &Path) -> Result<Partial> {
     if partial.format != FORMAT {
         bail!("{} has format `{}`, expected `{FORMAT}`", path.display(), partial.format);
     }
+    let Shard { index, count } = partial.shard;
+    let in_range = |i: &u32| (*i as usize) < partial.cells;
+    let blocks_ok = partial.blocks.iter().all(|b| b.cells.iter().all(|(i, _)| in_range(i)));
+    if index == 0 || index > count || !blocks_ok || !partial.sketches.iter().all(|(i, _)| in_range(i)) {
+        bail!("{} is damaged (shard or cell numbers out of range); re-run that shard", path.display());
+    }
     Ok(partial)
 }
 
@@ -108,10 +114,15 @@ pub fn read(dir: &Path) -> Result<Partial> {
 pub fn merge(partials: &[(PathBuf, Partial)]) -> Result<Accumulator> {
     let Some((_, first)) = partials.first() else { bail!("no partial results to merge") };
     for (dir, p) in partials {
-        let same = p.scenario_hash == first.scenario_hash && p.seed == first.seed && p.runs == first.runs && p.shard.count == first.shard.count && p.cells == first.cells;
+        let same = p.scenario_hash == first.scenario_hash
+            && p.seed == first.seed
+            && p.runs == first.runs
+            && p.shard.count == first.shard.count
+            && p.cells == first.cells
+            && p.exportsim_version == first.exportsim_version;
         if !same {
             bail!(
-                "{} is from another simulation (scenario hash, seed, runs or shard count differ from {})",
+                "{} is from another simulation (scenario hash, seed, runs, shard count or exportsim version differ from {})",
                 dir.display(),
                 partials[0].0.display()
             );

@@ -48,7 +48,9 @@ impl Place {
         Place {
             line,
             column,
-            text: text[line_start..line_end].trim_end_matches('\r').to_string(),
+            text: text[line_start..line_end]
+                .trim_end_matches('\r')
+                .to_string(),
             width: text[start..end].chars().count().max(1),
         }
     }
@@ -56,14 +58,30 @@ impl Place {
     /// The line as shown: control characters replaced, and a long line cut to a window
     /// around the caret. Returns the shown text and the caret's column in it (0-based).
     fn shown(&self) -> (String, usize) {
-        let chars: Vec<char> = self.text.chars().map(|c| if c.is_control() && c != '\t' { '\u{fffd}' } else { c }).collect();
+        let chars: Vec<char> = self
+            .text
+            .chars()
+            .map(|c| {
+                if c.is_control() && c != '\t' {
+                    '\u{fffd}'
+                } else {
+                    c
+                }
+            })
+            .collect();
         let caret = (self.column - 1).min(chars.len());
         if chars.len() <= SHOWN_LINE_CHARS {
             return (chars.into_iter().collect(), caret);
         }
-        let from = caret.saturating_sub(SHOWN_LINE_CHARS / 2).min(chars.len().saturating_sub(SHOWN_LINE_CHARS));
+        let from = caret
+            .saturating_sub(SHOWN_LINE_CHARS / 2)
+            .min(chars.len().saturating_sub(SHOWN_LINE_CHARS));
         let to = (from + SHOWN_LINE_CHARS).min(chars.len());
-        let mut shown: String = if from > 0 { "...".into() } else { String::new() };
+        let mut shown: String = if from > 0 {
+            "...".into()
+        } else {
+            String::new()
+        };
         let caret = caret - from + shown.len();
         shown.extend(&chars[from..to]);
         if to < chars.len() {
@@ -93,7 +111,10 @@ impl Diagnostic {
     }
 
     pub fn warning(file: &Path, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(file, message) }
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(file, message)
+        }
     }
 
     pub fn at(mut self, source: &SourceFile, span: Option<Range<usize>>) -> Diagnostic {
@@ -124,11 +145,24 @@ impl fmt::Display for Diagnostic {
         writeln!(f, "{label}: {}", self.message)?;
         let gutter = p.line.to_string().len();
         let (text, caret) = p.shown();
-        writeln!(f, "{:gutter$}--> {}:{}:{}", "", self.file.display(), p.line, p.column)?;
+        writeln!(
+            f,
+            "{:gutter$}--> {}:{}:{}",
+            "",
+            self.file.display(),
+            p.line,
+            p.column
+        )?;
         writeln!(f, "{:gutter$} |", "")?;
         writeln!(f, "{} | {text}", p.line)?;
-        let pad: String = text.chars().take(caret).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
-        let width = p.width.min(text.chars().count().saturating_sub(caret).max(1));
+        let pad: String = text
+            .chars()
+            .take(caret)
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        let width = p
+            .width
+            .min(text.chars().count().saturating_sub(caret).max(1));
         writeln!(f, "{:gutter$} | {pad}{}", "", "^".repeat(width))?;
         if let Some(help) = &self.help {
             writeln!(f, "{:gutter$} = help: {help}", "")?;
@@ -145,11 +179,16 @@ pub struct ScenarioError {
 
 impl ScenarioError {
     pub fn one(d: Diagnostic) -> ScenarioError {
-        ScenarioError { diagnostics: vec![d] }
+        ScenarioError {
+            diagnostics: vec![d],
+        }
     }
 
     pub fn errors(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
     }
 }
 
@@ -164,7 +203,11 @@ impl fmt::Display for ScenarioError {
             write!(out, "{d}")?;
         }
         if self.diagnostics.len() > SHOWN_DIAGNOSTICS {
-            write!(out, "\n... and {} more problems not shown\n", self.diagnostics.len() - SHOWN_DIAGNOSTICS)?;
+            write!(
+                out,
+                "\n... and {} more problems not shown\n",
+                self.diagnostics.len() - SHOWN_DIAGNOSTICS
+            )?;
         }
         let errors = self.errors();
         if errors > 1 {
@@ -202,7 +245,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut d = (rows[i - 1][j] + 1).min(rows[i][j - 1] + 1).min(rows[i - 1][j - 1] + cost);
+            let mut d = (rows[i - 1][j] + 1)
+                .min(rows[i][j - 1] + 1)
+                .min(rows[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 d = d.min(rows[i - 2][j - 2] + 1);
             }
@@ -219,20 +264,33 @@ mod tests {
     #[test]
     fn locates_items_and_keys() {
         let text = "[scenario]\nname = \"x\"\n\n[[policy]]\nid = \"a\"\n\n[[policy]]\nid = \"b\"\napproval = 1.5\n";
-        let path = DocPath::default().key("policy").item("id", "b").key("approval");
+        let path = DocPath::default()
+            .key("policy")
+            .item("id", "b")
+            .key("approval");
         let (span, exact) = locate(text, &path).unwrap();
         assert!(exact);
         let place = Place::from_span(text, span);
         assert_eq!((place.line, place.column), (9, 12));
-        let missing = DocPath::default().key("policy").item("id", "b").key("start");
+        let missing = DocPath::default()
+            .key("policy")
+            .item("id", "b")
+            .key("start");
         let (span, exact) = locate(text, &missing).unwrap();
         assert!(!exact);
-        assert_eq!(Place::from_span(text, span).line, 8, "a missing field points at its table's id");
+        assert_eq!(
+            Place::from_span(text, span).line,
+            8,
+            "a missing field points at its table's id"
+        );
     }
 
     #[test]
     fn suggests_near_names() {
-        assert_eq!(nearest("capacty", ["capacity", "growth", "stock"]), Some("capacity"));
+        assert_eq!(
+            nearest("capacty", ["capacity", "growth", "stock"]),
+            Some("capacity")
+        );
         assert_eq!(nearest("zzz", ["capacity", "growth"]), None);
         assert_eq!(nearest("nmae", ["name", "end", "runs"]), Some("name"));
         assert_eq!(nearest("mxa", ["min", "max", "mode"]), Some("max"));

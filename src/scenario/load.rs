@@ -62,13 +62,26 @@ fn resolve_source(source: SourceFile) -> Result<Resolved, ScenarioError> {
     let path = source.path.clone();
     let mut sources = Vec::new();
     let table = load_chain(source, &mut Vec::new(), &mut sources)?;
-    let raw: RawFile = Value::Table(table.clone()).try_into().map_err(|e: toml::de::Error| {
-        ScenarioError::one(Diagnostic::error(&path, format!("after merging `extends`: {}", plain(e.message()))))
-    })?;
-    Ok(Resolved { table, raw, sources })
+    let raw: RawFile = Value::Table(table.clone())
+        .try_into()
+        .map_err(|e: toml::de::Error| {
+            ScenarioError::one(Diagnostic::error(
+                &path,
+                format!("after merging `extends`: {}", plain(e.message())),
+            ))
+        })?;
+    Ok(Resolved {
+        table,
+        raw,
+        sources,
+    })
 }
 
-fn load_chain(source: SourceFile, stack: &mut Vec<PathBuf>, sources: &mut Vec<SourceFile>) -> Result<Table, ScenarioError> {
+fn load_chain(
+    source: SourceFile,
+    stack: &mut Vec<PathBuf>,
+    sources: &mut Vec<SourceFile>,
+) -> Result<Table, ScenarioError> {
     let mut table = check(&source)?;
     let extends = table
         .get_mut("scenario")
@@ -86,7 +99,11 @@ fn load_chain(source: SourceFile, stack: &mut Vec<PathBuf>, sources: &mut Vec<So
     let here = DocPath::default().key("scenario").key("extends");
     let located = |message: String, help: &str| {
         let span = src.locate(&here).map(|(s, _)| s);
-        ScenarioError::one(Diagnostic::error(&src.path, message).at(src, span).with_help(Some(help.to_string())))
+        ScenarioError::one(
+            Diagnostic::error(&src.path, message)
+                .at(src, span)
+                .with_help(Some(help.to_string())),
+        )
     };
     if stack.len() >= MAX_EXTENDS_DEPTH {
         return Err(located(
@@ -95,15 +112,28 @@ fn load_chain(source: SourceFile, stack: &mut Vec<PathBuf>, sources: &mut Vec<So
         ));
     }
     if stack.contains(&canonical(&parent_path)) {
-        let chain: Vec<String> = sources.iter().map(|s| s.path.display().to_string()).collect();
+        let chain: Vec<String> = sources
+            .iter()
+            .map(|s| s.path.display().to_string())
+            .collect();
         return Err(located(
-            format!("`extends` makes a cycle: {} -> {}", chain.join(" -> "), parent_path.display()),
+            format!(
+                "`extends` makes a cycle: {} -> {}",
+                chain.join(" -> "),
+                parent_path.display()
+            ),
             "a scenario cannot extend itself or a file that extends it",
         ));
     }
     let parent_source = read(&parent_path).map_err(|e| {
-        let why = e.diagnostics.first().map_or(String::new(), |d| d.message.clone());
-        located(format!("`extends` names `{}`: {why}", parent_path.display()), "the path is relative to the file that extends it")
+        let why = e
+            .diagnostics
+            .first()
+            .map_or(String::new(), |d| d.message.clone());
+        located(
+            format!("`extends` names `{}`: {why}", parent_path.display()),
+            "the path is relative to the file that extends it",
+        )
     })?;
     let base = load_chain(parent_source, stack, sources)?;
     Ok(merge(base, table))
@@ -116,7 +146,8 @@ fn canonical(path: &Path) -> PathBuf {
 /// Reads a scenario file: a regular file, at most [`MAX_FILE_BYTES`], UTF-8 text.
 fn read(path: &Path) -> Result<SourceFile, ScenarioError> {
     let fail = |m: String| ScenarioError::one(Diagnostic::error(path, m));
-    let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read the scenario file: {}", io_reason(&e))))?;
+    let meta = std::fs::metadata(path)
+        .map_err(|e| fail(format!("cannot read the scenario file: {}", io_reason(&e))))?;
     if meta.is_dir() {
         return Err(fail("is a directory, not a scenario file".into()));
     }
@@ -126,10 +157,17 @@ fn read(path: &Path) -> Result<SourceFile, ScenarioError> {
             meta.len()
         )));
     }
-    let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read the scenario file: {}", io_reason(&e))))?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| fail(format!("cannot read the scenario file: {}", io_reason(&e))))?;
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
-        Err(e) => return Err(ScenarioError::one(not_utf8(path, e.as_bytes(), e.utf8_error().valid_up_to()))),
+        Err(e) => {
+            return Err(ScenarioError::one(not_utf8(
+                path,
+                e.as_bytes(),
+                e.utf8_error().valid_up_to(),
+            )));
+        }
     };
     let source = SourceFile::new(path, text);
     match control_character(&source) {
@@ -140,10 +178,20 @@ fn read(path: &Path) -> Result<SourceFile, ScenarioError> {
 
 /// TOML allows no control characters but tab and line ends, not even in comments.
 fn control_character(source: &SourceFile) -> Option<Diagnostic> {
-    let (at, c) = source.text.char_indices().find(|(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))?;
-    let message = format!("the file holds a control character (U+{:04X}), which TOML does not allow", u32::from(c));
+    let (at, c) = source
+        .text
+        .char_indices()
+        .find(|(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))?;
+    let message = format!(
+        "the file holds a control character (U+{:04X}), which TOML does not allow",
+        u32::from(c)
+    );
     let help = "a scenario is a TOML text file; remove the character, or check that this is the right file";
-    Some(Diagnostic::error(&source.path, message).at(source, Some(at..at + c.len_utf8())).with_help(Some(help.into())))
+    Some(
+        Diagnostic::error(&source.path, message)
+            .at(source, Some(at..at + c.len_utf8()))
+            .with_help(Some(help.into())),
+    )
 }
 
 /// The I/O error without Rust's "(os error N)" suffix.
@@ -157,31 +205,52 @@ fn io_reason(e: &std::io::Error) -> String {
 
 /// Places the first invalid byte of a file that is not UTF-8.
 fn not_utf8(path: &Path, bytes: &[u8], valid: usize) -> Diagnostic {
-    let line_end = bytes[valid..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |i| valid + i);
+    let line_end = bytes[valid..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |i| valid + i);
     let text = String::from_utf8_lossy(&bytes[..line_end]).into_owned();
     let shown = SourceFile::new(path, text);
     let at = shown.text[..].len().min(valid);
-    Diagnostic::error(path, format!("the file is not UTF-8 text: invalid byte 0x{:02x} at offset {valid}", bytes[valid]))
-        .at(&shown, Some(at..at + 1))
-        .with_help(Some("a scenario is a TOML text file; is this the right file?".into()))
+    Diagnostic::error(
+        path,
+        format!(
+            "the file is not UTF-8 text: invalid byte 0x{:02x} at offset {valid}",
+            bytes[valid]
+        ),
+    )
+    .at(&shown, Some(at..at + 1))
+    .with_help(Some(
+        "a scenario is a TOML text file; is this the right file?".into(),
+    ))
 }
 
 /// Checks one file's TOML syntax, then its field names and types, reporting every problem.
 fn check(source: &SourceFile) -> Result<Table, ScenarioError> {
     let (doc, syntax) = DeTable::parse_recoverable(&source.text);
-    let errors = if syntax.is_empty() { types::check(&doc) } else { syntax.into_iter().take(MAX_SYNTAX_ERRORS).collect() };
+    let errors = if syntax.is_empty() {
+        types::check(&doc)
+    } else {
+        syntax.into_iter().take(MAX_SYNTAX_ERRORS).collect()
+    };
     if !errors.is_empty() {
         let mut diagnostics: Vec<Diagnostic> = Vec::new();
         for d in errors.iter().map(|e| toml_error(source, e)) {
             // One problem per place: the parser's later errors at a place echo its first.
-            let same = |x: &Diagnostic| x.place.as_ref().map(|p| (p.line, p.column)) == d.place.as_ref().map(|p| (p.line, p.column));
+            let same = |x: &Diagnostic| {
+                x.place.as_ref().map(|p| (p.line, p.column))
+                    == d.place.as_ref().map(|p| (p.line, p.column))
+            };
             if !diagnostics.iter().any(same) {
                 diagnostics.push(d);
             }
         }
         return Err(ScenarioError { diagnostics });
     }
-    source.text.parse::<Table>().map_err(|e| ScenarioError::one(toml_error(source, &e)))
+    source
+        .text
+        .parse::<Table>()
+        .map_err(|e| ScenarioError::one(toml_error(source, &e)))
 }
 
 /// Turns a toml parse or type error into a located diagnostic, suggesting near field names.
@@ -189,9 +258,20 @@ fn toml_error(source: &SourceFile, e: &toml::de::Error) -> Diagnostic {
     let message = e.message().trim();
     let help = unknown_field_help(message).or_else(|| type_help(message));
     let first = message.lines().next().unwrap_or("invalid TOML");
+    // toml hands a date to serde as a table; say what the file holds.
+    let date = e.span().and_then(|r| source.text.get(r)).is_some_and(|t| t.starts_with(|c: char| c.is_ascii_digit()));
+    if date && first.starts_with("invalid type: table") {
+        let help = Some("quarters are strings like \"2024Q3\"; dates are not used".to_string());
+        let first = first.replace("invalid type: table", "invalid type: date");
+        return Diagnostic::error(&source.path, plain(&first)).at(source, e.span()).with_help(help);
+    }
     // The list of valid fields goes to the help line (as a suggestion, or in full).
-    let first = first.split_once(", expected one of").map_or(first, |(head, _)| head);
-    Diagnostic::error(&source.path, plain(first)).at(source, e.span()).with_help(help)
+    let first = first
+        .split_once(", expected one of")
+        .map_or(first, |(head, _)| head);
+    Diagnostic::error(&source.path, plain(first))
+        .at(source, e.span())
+        .with_help(help)
 }
 
 /// serde's names for types, in the words of the scenario format.
@@ -200,8 +280,14 @@ fn plain(message: &str) -> String {
     for (from, to) in [
         ("expected struct RawHeader", "expected the [scenario] table"),
         ("expected struct RawModel", "expected the [model] table"),
-        ("expected struct RawStep", "expected a table like { from = \"2025Q1\", capacity = 1000 }"),
-        ("expected struct RawClause", "expected a table of thresholds like { tpp_min = 4800 }"),
+        (
+            "expected struct RawStep",
+            "expected a table like { from = \"2025Q1\", capacity = 1000 }",
+        ),
+        (
+            "expected struct RawClause",
+            "expected a table of thresholds like { tpp_min = 4800 }",
+        ),
         ("expected struct RawDist", "expected a distribution table"),
         ("expected struct Raw", "expected a table like [["),
         ("expected a sequence", "expected an array"),
@@ -214,7 +300,10 @@ fn plain(message: &str) -> String {
     if out.contains("expected a table like [[") {
         out = out.replace("expected a table like [[", "expected a table");
     }
-    shorten_quoted(&out.replace("invalid type: sequence", "invalid type: array").replace("invalid type: map", "invalid type: table"))
+    shorten_quoted(
+        &out.replace("invalid type: sequence", "invalid type: array")
+            .replace("invalid type: map", "invalid type: table"),
+    )
 }
 
 /// Cuts a long `quoted` name in a message (a 5000-character key need not be echoed whole).
@@ -224,7 +313,10 @@ fn shorten_quoted(message: &str) -> String {
         .iter()
         .enumerate()
         .map(|(i, p)| match (i % 2 == 1, p.chars().count()) {
-            (true, n) if n > 40 => format!("{}... ({n} characters)", p.chars().take(24).collect::<String>()),
+            (true, n) if n > 40 => format!(
+                "{}... ({n} characters)",
+                p.chars().take(24).collect::<String>()
+            ),
             _ => p.to_string(),
         })
         .collect();
@@ -254,7 +346,7 @@ fn type_help(message: &str) -> Option<String> {
         return Some(format!("TOML integers are at most {}", i64::MAX));
     }
     if message.contains("invalid value: integer `-") {
-        return Some("this field counts something and cannot be negative".into());
+        return Some("this field cannot be negative".into());
     }
     None
 }
@@ -277,7 +369,9 @@ pub fn merge(mut base: Table, child: Table) -> Table {
             (Some(Value::Array(b)), Value::Array(c), Some(id_key)) => {
                 for item in c {
                     let id = item.get(id_key).cloned();
-                    let existing = id.as_ref().and_then(|id| b.iter_mut().find(|x| x.get(id_key) == Some(id)));
+                    let existing = id
+                        .as_ref()
+                        .and_then(|id| b.iter_mut().find(|x| x.get(id_key) == Some(id)));
                     match (existing, item) {
                         (Some(Value::Table(e)), Value::Table(i)) => {
                             for (k, v) in i {
@@ -303,7 +397,9 @@ mod tests {
     #[test]
     fn merges_entities_by_id() {
         let base: Table = "[scenario]\nname='a'\nruns=5\n[[chip]]\nid='x'\nprice_usd=1\nvendor='v'\n[[chip]]\nid='y'".parse().unwrap();
-        let child: Table = "[scenario]\nname='b'\n[[chip]]\nid='x'\nprice_usd=2\n[[chip]]\nid='z'".parse().unwrap();
+        let child: Table = "[scenario]\nname='b'\n[[chip]]\nid='x'\nprice_usd=2\n[[chip]]\nid='z'"
+            .parse()
+            .unwrap();
         let m = merge(base, child);
         assert_eq!(m["scenario"]["name"].as_str(), Some("b"));
         assert_eq!(m["scenario"]["runs"].as_integer(), Some(5));
@@ -315,15 +411,22 @@ mod tests {
 
     #[test]
     fn reads_only_utf8_text() {
-        let d = not_utf8(Path::new("x.toml"), b"[scenario]\nname = \"a\xff\"\n", 19);
-        assert!(d.message.contains("invalid byte 0xff at offset 19"), "{}", d.message);
+        let d = not_utf8(Path::new("x.toml"), b"[scenario]\nname = \"a\xff\"\n", 20);
+        assert!(
+            d.message.contains("invalid byte 0xff at offset 20"),
+            "{}",
+            d.message
+        );
         let p = d.place.unwrap();
-        assert_eq!((p.line, p.column), (2, 9));
+        assert_eq!((p.line, p.column), (2, 10));
     }
 
     #[test]
     fn unknown_fields_get_a_suggestion() {
         let m = "unknown field `capacty`, expected one of `chip`, `capacity`, `growth`";
-        assert_eq!(unknown_field_help(m).as_deref(), Some("did you mean `capacity`?"));
+        assert_eq!(
+            unknown_field_help(m).as_deref(),
+            Some("did you mean `capacity`?")
+        );
     }
 }

@@ -15,7 +15,10 @@ use toml::de::{DeTable, DeValue};
 pub enum Seg {
     Key(String),
     /// The element of an array of tables whose `key` field equals `value` (`[[policy]] id = "x"`).
-    Item { key: &'static str, value: String },
+    Item {
+        key: &'static str,
+        value: String,
+    },
     Index(usize),
 }
 
@@ -29,7 +32,10 @@ impl DocPath {
         self
     }
     pub fn item(mut self, key: &'static str, value: &str) -> DocPath {
-        self.0.push(Seg::Item { key, value: value.to_string() });
+        self.0.push(Seg::Item {
+            key,
+            value: value.to_string(),
+        });
         self
     }
     pub fn index(mut self, index: usize) -> DocPath {
@@ -62,13 +68,21 @@ pub struct SourceFile {
 
 impl SourceFile {
     pub fn new(path: &Path, text: String) -> SourceFile {
-        SourceFile { path: path.to_path_buf(), text, spans: OnceLock::new() }
+        SourceFile {
+            path: path.to_path_buf(),
+            text,
+            spans: OnceLock::new(),
+        }
     }
 
     /// The byte span of `path` in this file: the value if it is there (`true`), else the
     /// nearest enclosing table or key that is (`false`); `None` if nothing on the path is.
     pub fn locate(&self, path: &DocPath) -> Option<(Range<usize>, bool)> {
-        let root = self.spans.get_or_init(|| DeTable::parse(&self.text).ok().map(|t| Node::of_table(t.span(), t.get_ref())));
+        let root = self.spans.get_or_init(|| {
+            DeTable::parse(&self.text)
+                .ok()
+                .map(|t| Node::of_table(t.span(), t.get_ref()))
+        });
         root.as_ref().and_then(|r| r.locate(path))
     }
 }
@@ -95,14 +109,22 @@ enum Kind {
 
 impl Node {
     fn of_table(span: Range<usize>, table: &DeTable<'_>) -> Node {
-        let entries = table.iter().map(|(k, v)| (k.get_ref().to_string(), Node::of(v.span(), v.get_ref()))).collect();
-        Node { span, kind: Kind::Table(entries) }
+        let entries = table
+            .iter()
+            .map(|(k, v)| (k.get_ref().to_string(), Node::of(v.span(), v.get_ref())))
+            .collect();
+        Node {
+            span,
+            kind: Kind::Table(entries),
+        }
     }
 
     fn of(span: Range<usize>, value: &DeValue<'_>) -> Node {
         let kind = match value {
             DeValue::Table(t) => return Node::of_table(span, t),
-            DeValue::Array(a) => Kind::Array(a.iter().map(|v| Node::of(v.span(), v.get_ref())).collect()),
+            DeValue::Array(a) => {
+                Kind::Array(a.iter().map(|v| Node::of(v.span(), v.get_ref())).collect())
+            }
             DeValue::String(s) => Kind::Str(s.to_string()),
             _ => Kind::Other,
         };
@@ -120,9 +142,9 @@ impl Node {
         match (seg, &self.kind) {
             (Seg::Key(k), _) => self.get(k),
             (Seg::Index(i), Kind::Array(items)) => items.get(*i),
-            (Seg::Item { key, value }, Kind::Array(items)) => {
-                items.iter().find(|el| matches!(el.get(key), Some(Node { kind: Kind::Str(s), .. }) if s == value))
-            }
+            (Seg::Item { key, value }, Kind::Array(items)) => items.iter().find(
+                |el| matches!(el.get(key), Some(Node { kind: Kind::Str(s), .. }) if s == value),
+            ),
             _ => None,
         }
     }

@@ -24,6 +24,25 @@ pub struct RawFile {
     /// Sweeps declared with the scenario; read by `exportsim sweep` (`crate::study`).
     #[serde(default)]
     pub sweep: Vec<RawSweep>,
+    /// Targets from the record; checked by `crate::check::target` (`exportsim check`).
+    #[serde(default)]
+    pub target: Vec<RawTarget>,
+}
+
+/// A `[[target]]` table: something the record says, as an outcome expression, a comparison
+/// and its source. Checked once the scenario is valid, since the outcome names its ids.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTarget {
+    pub id: Option<String>,
+    pub outcome: Option<String>,
+    pub below: Option<f64>,
+    pub above: Option<f64>,
+    pub between: Option<Vec<f64>>,
+    pub near: Option<f64>,
+    pub tolerance: Option<f64>,
+    pub source: Option<String>,
+    pub fit: Option<bool>,
 }
 
 /// A `[[sweep]]` table: the arguments of `exportsim sweep`, so a study can be committed.

@@ -41,7 +41,10 @@ fn table<T: DeserializeOwned>(value: &mut Spanned<DeValue<'_>>, errors: &mut Vec
     }
 }
 
-fn elements<T: DeserializeOwned>(value: &mut Spanned<DeValue<'_>>, errors: &mut Vec<toml::de::Error>) {
+fn elements<T: DeserializeOwned>(
+    value: &mut Spanned<DeValue<'_>>,
+    errors: &mut Vec<toml::de::Error>,
+) {
     if let DeValue::Array(items) = value.get_mut() {
         for item in items.iter_mut() {
             table::<T>(item, errors);
@@ -51,10 +54,16 @@ fn elements<T: DeserializeOwned>(value: &mut Spanned<DeValue<'_>>, errors: &mut 
 
 /// Deserializes `table` as a `T`; on an error, records it, removes the key it is in and
 /// tries again, until the rest deserializes.
-fn prune<T: DeserializeOwned>(span: Range<usize>, table: &mut DeTable<'_>, errors: &mut Vec<toml::de::Error>) {
+fn prune<T: DeserializeOwned>(
+    span: Range<usize>,
+    table: &mut DeTable<'_>,
+    errors: &mut Vec<toml::de::Error>,
+) {
     for _ in 0..MAX_PER_TABLE {
         let value = Spanned::new(span.clone(), DeValue::Table(table.clone()));
-        let Err(e) = T::deserialize(ValueDeserializer::from(value)) else { return };
+        let Err(e) = T::deserialize(ValueDeserializer::from(value)) else {
+            return;
+        };
         let culprit = e.span().and_then(|at| {
             table
                 .iter()
@@ -81,7 +90,10 @@ mod tests {
 
     fn messages(text: &str) -> Vec<String> {
         let doc = DeTable::parse(text).unwrap();
-        check(&doc).iter().map(|e| e.message().lines().next().unwrap_or("").to_string()).collect()
+        check(&doc)
+            .iter()
+            .map(|e| e.message().lines().next().unwrap_or("").to_string())
+            .collect()
     }
 
     #[test]

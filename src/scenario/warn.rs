@@ -14,24 +14,54 @@ pub fn warnings(s: &Scenario) -> Vec<(DocPath, String)> {
     for chip in &s.chips {
         let at = DocPath::default().key("chip").item("id", &chip.id);
         if !s.quarters().any(|q| chip.available_in(q)) {
-            out.push((at.key("available_from"), format!("chip `{}` is never available within {}..{}", chip.id, s.start, s.end)));
+            out.push((
+                at.key("available_from"),
+                format!(
+                    "chip `{}` is never available within {}..{}",
+                    chip.id, s.start, s.end
+                ),
+            ));
         } else if hi(s, chip.price_usd) <= 0.0 {
-            out.push((at.key("price_usd"), format!("chip `{}` costs 0, and buyers never weigh a free chip: it is never bought", chip.id)));
+            out.push((
+                at.key("price_usd"),
+                format!(
+                    "chip `{}` costs 0, and buyers never weigh a free chip: it is never bought",
+                    chip.id
+                ),
+            ));
         }
     }
     if !s.chips.iter().any(|c| c.origin == Origin::Domestic) {
-        out.push((DocPath::default().key("chip"), "the scenario has no domestic chips: domestic quotas cannot be met".into()));
+        out.push((
+            DocPath::default().key("chip"),
+            "the scenario has no domestic chips: domestic quotas cannot be met".into(),
+        ));
     }
     for policy in &s.policies {
         if hi(s, policy.probability) <= 0.0 {
-            let at = DocPath::default().key("policy").item("id", &policy.id).key("probability");
-            out.push((at, format!("policy `{}` has probability 0: it never happens", policy.id)));
+            let at = DocPath::default()
+                .key("policy")
+                .item("id", &policy.id)
+                .key("probability");
+            out.push((
+                at,
+                format!("policy `{}` has probability 0: it never happens", policy.id),
+            ));
         }
     }
     for (b, buyer) in s.buyers.iter().enumerate() {
         if let Some(reasons) = never_buys(s, b) {
             let path = DocPath::default().key("buyer").item("id", &buyer.id);
-            out.push((path, format!("buyer `{}` can never buy anything in {}..{}: {}", buyer.id, s.start, s.end, reasons.join("; "))));
+            out.push((
+                path,
+                format!(
+                    "buyer `{}` can never buy anything in {}..{}: {}",
+                    buyer.id,
+                    s.start,
+                    s.end,
+                    reasons.join("; ")
+                ),
+            ));
         }
     }
     out
@@ -49,13 +79,17 @@ fn lo(s: &Scenario, id: ParamId) -> f64 {
 /// Whether the policy is in force at `q` in some run.
 fn may_be_on(s: &Scenario, p: &Policy, q: Quarter) -> bool {
     let delay = p.start_delay_quarters.map_or(0.0, |d| lo(s, d).floor());
-    hi(s, p.probability) > 0.0 && q.index() >= p.start.index() + delay as i64 && p.end.is_none_or(|e| q <= e)
+    hi(s, p.probability) > 0.0
+        && q.index() >= p.start.index() + delay as i64
+        && p.end.is_none_or(|e| q <= e)
 }
 
 /// Whether the policy is in force at `q` in every run.
 fn surely_on(s: &Scenario, p: &Policy, q: Quarter) -> bool {
     let delay = p.start_delay_quarters.map_or(0.0, |d| hi(s, d).floor());
-    lo(s, p.probability) >= 1.0 && q.index() >= p.start.index() + delay as i64 && p.end.is_none_or(|e| q <= e)
+    lo(s, p.probability) >= 1.0
+        && q.index() >= p.start.index() + delay as i64
+        && p.end.is_none_or(|e| q <= e)
 }
 
 /// Why buyer `b` can never buy anything (one reason per chip), or `None` if it may.
@@ -90,14 +124,20 @@ fn shut(s: &Scenario, b: usize, c: usize, q: Quarter) -> Option<String> {
     }
     if let Some(supply) = &s.supply[c] {
         let stock = hi(s, supply.stock) > 0.0;
-        let made = s.quarters().take_while(|x| *x <= q).any(|x| capacity_hi(s, supply, x) > 0.0);
+        let made = s
+            .quarters()
+            .take_while(|x| *x <= q)
+            .any(|x| capacity_hi(s, supply, x) > 0.0);
         if !stock && !made {
             return Some("has no supply".into());
         }
     }
     let quota = s.policies.iter().find(|p| p.buyers[b] && surely_on(s, p, q) && matches!(p.kind, PolicyKind::BeijingQuota { min_domestic_share } if lo(s, min_domestic_share) >= 1.0));
     if let (Some(p), Origin::Us) = (quota, chip.origin) {
-        return Some(format!("is foreign under the 100% domestic quota `{}`", p.id));
+        return Some(format!(
+            "is foreign under the 100% domestic quota `{}`",
+            p.id
+        ));
     }
     let legal = legal_shut(s, b, c, q)?;
     match grey_open(s, b, c, q) {
@@ -108,10 +148,18 @@ fn shut(s: &Scenario, b: usize, c: usize, q: Quarter) -> Option<String> {
 
 /// Why no legal or licensed purchase is possible, or `None` if one may be.
 fn legal_shut(s: &Scenario, b: usize, c: usize, q: Quarter) -> Option<String> {
-    for p in s.policies.iter().filter(|p| p.buyers[b] && surely_on(s, p, q)) {
+    for p in s
+        .policies
+        .iter()
+        .filter(|p| p.buyers[b] && surely_on(s, p, q))
+    {
         match &p.kind {
-            PolicyKind::BeijingBan { chips, .. } if chips[c] => return Some(format!("is banned by `{}`", p.id)),
-            PolicyKind::BeijingReview { chips, approval, .. } if chips[c] && hi(s, *approval) <= 0.0 => {
+            PolicyKind::BeijingBan { chips, .. } if chips[c] => {
+                return Some(format!("is banned by `{}`", p.id));
+            }
+            PolicyKind::BeijingReview {
+                chips, approval, ..
+            } if chips[c] && hi(s, *approval) <= 0.0 => {
                 return Some(format!("is refused by the review `{}`", p.id));
             }
             _ => {}
@@ -122,12 +170,25 @@ fn legal_shut(s: &Scenario, b: usize, c: usize, q: Quarter) -> Option<String> {
     }
     // The governing US rule is the latest-starting one in force; the chip is shut only if
     // some shutting rule surely is in force and no rule that lets sales through may be.
-    let rules: Vec<&Policy> = s.policies.iter().filter(|p| matches!(&p.kind, PolicyKind::UsExport { covers, .. } if covers[c])).collect();
+    let rules: Vec<&Policy> = s
+        .policies
+        .iter()
+        .filter(|p| matches!(&p.kind, PolicyKind::UsExport { covers, .. } if covers[c]))
+        .collect();
     let shuts = |p: &Policy| match &p.kind {
-        PolicyKind::UsExport { effect: UsEffect::Ban, .. } => true,
-        PolicyKind::UsExport { effect: UsEffect::Licence { approval, cap_units_per_buyer, .. }, .. } => {
-            hi(s, *approval) <= 0.0 || cap_units_per_buyer.is_some_and(|x| hi(s, x) <= 0.0)
-        }
+        PolicyKind::UsExport {
+            effect: UsEffect::Ban,
+            ..
+        } => true,
+        PolicyKind::UsExport {
+            effect:
+                UsEffect::Licence {
+                    approval,
+                    cap_units_per_buyer,
+                    ..
+                },
+            ..
+        } => hi(s, *approval) <= 0.0 || cap_units_per_buyer.is_some_and(|x| hi(s, x) <= 0.0),
         _ => false,
     };
     let open = rules.iter().any(|p| may_be_on(s, p, q) && !shuts(p));
@@ -145,7 +206,9 @@ fn grey_open(s: &Scenario, b: usize, c: usize, q: Quarter) -> bool {
         return false;
     }
     let blocked = s.policies.iter().any(|p| {
-        p.buyers[b] && surely_on(s, p, q) && matches!(&p.kind, PolicyKind::BeijingBan { chips, include_grey: true } if chips[c])
+        p.buyers[b]
+            && surely_on(s, p, q)
+            && matches!(&p.kind, PolicyKind::BeijingBan { chips, include_grey: true } if chips[c])
     });
     let market = s.policies.iter().any(|p| {
         may_be_on(s, p, q)

@@ -133,24 +133,55 @@ struct Job<'a> {
 impl Job<'_> {
     /// Prints and checks the plan, then the outcomes' means at `points` (with a progress
     /// bar); `None` after `--dry-run`.
+    /// The tornado holds every uncertain input it does not vary at its median.
     fn evaluate(&self, kind: &str, points: &[Vec<f64>]) -> Result<Option<Evaluated>, Failure> {
-        let plan = Plan::from_rows(kind, &self.ids, points, self.runs, self.seed);
+        let (ids, points) = if kind == "tornado" {
+            self.with_medians(points)
+        } else {
+            (self.ids.clone(), points.to_vec())
+        };
+        let plan = Plan::from_rows(kind, &ids, &points, self.runs, self.seed);
         if !announce(self.s, &plan, self.args)? {
             return Ok(None);
         }
         let bar = progress(plan.simulations(), self.args.quiet);
         let model = EngineModel {
             base: self.s,
-            ids: self.ids.clone(),
+            ids,
             outcomes: self.outcomes,
             runs: self.runs,
             seed: self.seed,
             threads: self.args.threads.unwrap_or(0),
             progress: &bar,
         };
-        let means = model.means(points).map_err(study_failure)?;
+        let means = model.means(&points).map_err(study_failure)?;
         bar.0.finish_and_clear();
         Ok(Some((plan, means)))
+    }
+
+    /// `points` extended with the medians of the scenario's other uncertain inputs.
+    fn with_medians(&self, points: &[Vec<f64>]) -> (Vec<ParamId>, Vec<Vec<f64>>) {
+        let others: Vec<(ParamId, f64)> = inputs::uncertain(self.s)
+            .into_iter()
+            .filter(|(id, _)| !self.ids.contains(id))
+            .map(|(id, input)| (id, input.value_at(0.5)))
+            .collect();
+        let ids = self
+            .ids
+            .iter()
+            .copied()
+            .chain(others.iter().map(|o| o.0))
+            .collect();
+        let rows = points
+            .iter()
+            .map(|p| {
+                p.iter()
+                    .copied()
+                    .chain(others.iter().map(|o| o.1))
+                    .collect()
+            })
+            .collect();
+        (ids, rows)
     }
 
     fn context(&self, plan: &Plan) -> String {
