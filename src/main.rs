@@ -5,6 +5,7 @@ use clap::Parser;
 use std::io::Write;
 
 fn main() {
+    quiet_broken_pipe();
     let cli = match exportsim::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -20,4 +21,17 @@ fn main() {
         let _ = writeln!(std::io::stderr(), "{failure}"); // a closed stderr is not a panic
         std::process::exit(failure.exit_code());
     }
+}
+
+/// `exportsim validate x.toml | head` closes stdout early; `println!` then panics with
+/// "failed printing to stdout". A reader that stopped reading is not an error: exit 0.
+fn quiet_broken_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info.payload().downcast_ref::<String>().map(String::as_str).or_else(|| info.payload().downcast_ref::<&str>().copied()).unwrap_or("");
+        if message.contains("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
 }

@@ -16,12 +16,12 @@ pub fn chips(path: &Path, at: Option<&str>) -> Result<(), Failure> {
         .filter(|p| matches!(p.kind, PolicyKind::UsExport { .. }) && p.start <= q && p.end.is_none_or(|e| q <= e))
         .collect();
     println!("US rules in force at {q} (by their scheduled start; uncertain starts and probabilities are not applied):");
-    for r in &rules {
-        println!("  {:<24} from {}  {}", r.id, r.start, r.label);
+    for (k, r) in rules.iter().enumerate() {
+        println!("  R{:<3} {:<24} from {}  {}", k + 1, r.id, r.start, r.label);
     }
     let mut header = format!("\n{:<16} {:<8} {:>8} {:>7} {:>9} {:>7}", "chip", "origin", "TPP", "PD", "I/O GB/s", "BW TB/s");
-    for r in &rules {
-        header += &format!(" {:>12}", truncate(&r.id, 12));
+    for k in 0..rules.len() {
+        header += &format!(" {:>12}", format!("R{}", k + 1));
     }
     header += &format!(" {:>12}", "governing");
     println!("{header}");
@@ -71,12 +71,5 @@ fn status_name(effect: &UsEffect) -> &'static str {
         UsEffect::Licence { .. } => "licence",
         UsEffect::Notify => "notified",
         UsEffect::Tax => "taxed",
-    }
-}
-
-fn truncate(s: &str, n: usize) -> &str {
-    match s.char_indices().nth(n) {
-        Some((i, _)) => &s[..i],
-        None => s,
     }
 }

@@ -37,7 +37,8 @@ impl Sketch {
     /// Adds a value; values at or below [`ZERO`] (and negative noise) count as zero.
     #[inline]
     pub fn add(&mut self, x: f64) {
-        if !(x > ZERO) {
+        // NaN and values at or below ZERO count as zero.
+        if x.is_nan() || x <= ZERO {
             self.zeros += 1;
             return;
         }
