@@ -7,3 +7,4 @@ mod studies;
 mod stability;
 mod fuzz;
 mod shards;
+mod study_shards;

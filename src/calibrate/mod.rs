@@ -11,6 +11,7 @@
 //! Method and choices: `docs/calibration.md`.
 
 pub mod abc;
+pub mod kernel;
 pub mod emit;
 pub mod prior;
 pub mod write;
@@ -126,21 +127,31 @@ impl Calibration {
             .collect()
     }
 
-    /// The posterior of each parameter as a scenario distribution: a normal with the
-    /// posterior's mean and sd, truncated to the prior's range (a fixed value if the sample
-    /// does not vary).
+    /// The particle the calibrated scenario takes: among those with the smallest distance,
+    /// the one nearest the posterior medians (each parameter in units of its posterior sd).
+    pub fn representative(&self) -> usize {
+        let summaries = self.summaries();
+        let best = self.population.particles.iter().map(|p| p.distance).fold(f64::INFINITY, f64::min);
+        let gap = |values: &[f64]| -> f64 {
+            values.iter().zip(&summaries).map(|(v, s)| ((v - s.p50) / s.sd.max(f64::MIN_POSITIVE)).powi(2)).sum()
+        };
+        (0..self.values.len())
+            .filter(|&i| self.population.particles[i].distance <= best)
+            .min_by(|&a, &b| gap(&self.values[a]).total_cmp(&gap(&self.values[b])))
+            .unwrap_or(0)
+    }
+
+    /// The calibrated scenario's values: every fitted parameter fixed at the
+    /// [`representative`](Calibration::representative) particle's value, its posterior
+    /// median and 90% interval in the comment. A scenario file has no joint distributions,
+    /// and independent marginals would pair values the targets rule out when parameters
+    /// trade off; `posterior.csv` keeps the whole sample.
     pub fn overrides(&self) -> Vec<emit::Override> {
+        let chosen = &self.values[self.representative()];
         self.summaries()
             .iter()
-            .zip(&self.priors)
-            .map(|(s, prior)| {
-                let (min, max) = prior.dist.support();
-                let sd = emit::round(s.sd);
-                let spec = if sd > 0.0 {
-                    DistSpec::Normal { mean: s.mean.clamp(min, max), sd, min, max }
-                } else {
-                    DistSpec::Fixed(s.p50)
-                };
+            .zip(chosen)
+            .map(|(s, &value)| {
                 let comment = format!(
                     "calibrated (docs/calibration.md): posterior median {}, 90% {} to {}; prior {}",
                     emit::round(s.p50),
@@ -148,7 +159,7 @@ impl Calibration {
                     emit::round(s.p95),
                     s.prior
                 );
-                emit::Override { path: s.path.clone(), spec, comment }
+                emit::Override { path: s.path.clone(), spec: DistSpec::Fixed(value), comment }
             })
             .collect()
     }
@@ -170,6 +181,6 @@ pub fn calibrate(
         Ok(medians.iter().map(|m| distance(&problem.targets, m)).collect())
     };
     let population = abc::run(problem.priors.len(), settings, &mut distances, observe)?;
-    let values = population.particles.iter().map(|p| problem.values(&p.u)).collect();
+    let values = population.particles.iter().map(|p| problem.values(&p.u())).collect();
     Ok(Calibration { priors: problem.priors.clone(), population, values, settings: *settings })
 }

@@ -13,21 +13,23 @@
 //!   ([`NANOS_PER_RUN_CELL`] each, spread over the threads), and summarizing with the number of
 //!   cells ([`NANOS_PER_SUMMARY_CELL`] each, on one thread).
 //!
-//! The constants were measured on release builds (2 cores, history.toml and a synthetic
-//! 40-quarter x 30-buyer x 40-chip scenario) and rounded up.
+//! The constants were measured on a release build (2 cores; a synthetic scenario of 40
+//! quarters x 30 buyers x 40 chips, 247,480 cells: 187 bytes per cell and sink, about 3.9 KB
+//! per cell and sketch, 210 ns per run and (quarter, buyer, chip), 9 us per cell to summarize)
+//! and rounded up. Remeasure them when the engine or the accumulators change much.
 
 use crate::engine::montecarlo::{BLOCK_CHUNKS, CHUNK_RUNS};
 use crate::model::Scenario;
 use crate::stats::summary::Cells;
 
 /// Memory per outcome cell in one chunk's sink (moments and buffered rows), in bytes.
-pub const SINK_BYTES_PER_CELL: f64 = 512.0;
+pub const SINK_BYTES_PER_CELL: f64 = 256.0;
 /// Memory per outcome cell in one quantile sketch, in bytes.
 pub const SKETCH_BYTES_PER_CELL: f64 = 4096.0;
 /// Engine time per run and (quarter, buyer, chip), in nanoseconds of one core.
-pub const NANOS_PER_RUN_CELL: f64 = 600.0;
+pub const NANOS_PER_RUN_CELL: f64 = 300.0;
 /// Time to summarize one outcome cell (quantiles of its sketch), in nanoseconds.
-pub const NANOS_PER_SUMMARY_CELL: f64 = 60_000.0;
+pub const NANOS_PER_SUMMARY_CELL: f64 = 15_000.0;
 /// Longest run accepted without `--yes`, in seconds.
 pub const MAX_SECONDS: f64 = 24.0 * 3600.0;
 /// Memory assumed when the machine's cannot be read, in bytes.
@@ -51,7 +53,8 @@ impl Estimate {
         let work = runs as f64 * (s.quarter_count() * s.buyers.len() * s.chips.len()) as f64;
         Estimate {
             bytes: cells * (SINK_BYTES_PER_CELL * sinks + SKETCH_BYTES_PER_CELL * sketches),
-            seconds: work * NANOS_PER_RUN_CELL * 1e-9 / threads + cells * NANOS_PER_SUMMARY_CELL * 1e-9,
+            seconds: work * NANOS_PER_RUN_CELL * 1e-9 / threads
+                + cells * NANOS_PER_SUMMARY_CELL * 1e-9,
         }
     }
 

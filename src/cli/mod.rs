@@ -56,7 +56,7 @@ pub struct Cli {
 pub enum Command {
     /// Simulate a scenario and write summary tables to an output directory.
     Run(run::RunArgs),
-    /// Combine the partial results of `run --shard K/N` into one output directory.
+    /// Combine the partial results of `run`, `sweep` or `sensitivity --shard K/N` into one output directory.
     Merge(shard::MergeArgs),
     /// Load and check a scenario, and print what it holds.
     Validate {

@@ -143,6 +143,7 @@ pub fn validate(path: &Path) -> Result<(), Failure> {
     println!("\n{} chips:", s.chips.len());
     for (c, chip) in s.chips.iter().enumerate() {
         let until = chip.available_until.map(|q| q.to_string()).unwrap_or_else(|| "-".into());
+        let from = if chip.available_from.index() == 0 { "-".to_string() } else { chip.available_from.to_string() };
         let supply = if s.supply[c].is_some() { "capacity-bound" } else { "unconstrained" };
         println!(
             "  {:<16} {:<10} {:<8} {:>6.0} TFLOPS  {:>4.2} H100e  {}..{}  price {}  {}",
@@ -151,7 +152,7 @@ pub fn validate(path: &Path) -> Result<(), Failure> {
             chip.origin.as_str(),
             chip.bf16_tflops,
             chip.h100e(),
-            chip.available_from,
+            from,
             until,
             s.param(chip.price_usd).dist,
             supply

@@ -1,11 +1,19 @@
 //! `exportsim params`, `exportsim sweep` and `exportsim sensitivity`: arguments, the plan
 //! printout and cap, the progress bar, and the output directory. The studies themselves are
 //! in [`crate::study`], their charts in [`crate::plot::study`].
+//!
+//! Every study goes plan -> values -> outputs through [`Study`]: the command simulates the
+//! plan on this machine, or with `--shard K/N` one slice of it ([`shard`]); `exportsim
+//! merge` puts the shards' values back together and writes the same outputs.
 
 mod sensitivity;
+mod shard;
+mod sweep;
 mod tables;
 
 pub use sensitivity::{SensitivityArgs, sensitivity};
+pub use shard::merge;
+pub use sweep::{SweepArgs, sweep};
 
 use super::{Failure, load};
 use crate::engine::Progress;
@@ -13,10 +21,11 @@ use crate::model::Scenario;
 use crate::outcome::Outcome;
 use crate::plot::study::{self as charts, StudyChart};
 use crate::report::OutputDir;
-use crate::study::driver;
+use crate::report::partial::Shard;
+use crate::report::study_partial::Definition;
+use crate::study::driver::{self, Values};
 use crate::study::plan::{MAX_SIMULATIONS, thousands};
-use crate::study::sweep::{self, Sweep};
-use crate::study::{Plan, StudyError, write};
+use crate::study::{Plan, StudyError};
 use anyhow::Context;
 use std::path::{Path, PathBuf};
 
@@ -53,24 +62,9 @@ pub struct StudyArgs {
     /// No plan, progress bar or table.
     #[arg(long, short)]
     pub quiet: bool,
-}
-
-#[derive(Debug, clap::Args)]
-pub struct SweepArgs {
-    /// The scenario file (TOML).
-    pub scenario: PathBuf,
-    /// PATH=START:END:COUNT or PATH=V1,V2,... (once or twice; a grid when twice). Without
-    /// it, the scenario's [[sweep]] tables are run.
-    #[arg(long = "param", value_name = "PATH=SPEC")]
-    pub params: Vec<String>,
-    /// An outcome expression, e.g. 'compute_share[vendor=nvidia]@2027' (repeatable).
-    #[arg(long = "outcome", value_name = "EXPR")]
-    pub outcomes: Vec<String>,
-    /// Run only the [[sweep]] table with this name.
-    #[arg(long)]
-    pub name: Option<String>,
-    #[command(flatten)]
-    pub study: StudyArgs,
+    /// Simulate only shard K of N (e.g. `3/8`) and write a partial result for `exportsim merge`.
+    #[arg(long, value_name = "K/N", value_parser = Shard::parse)]
+    pub shard: Option<Shard>,
 }
 
 fn input(e: impl std::fmt::Display) -> Failure {
@@ -109,128 +103,81 @@ fn check_args(a: &StudyArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
-    check_args(&args.study)?;
-    let s = load(&args.scenario)?;
-    let sweeps = if args.params.is_empty() {
-        file_sweeps(&s, &args)?
-    } else {
-        let axes = args
-            .params
-            .iter()
-            .map(|p| sweep::parse_axis(&s, p))
-            .collect::<Result<Vec<_>, _>>();
-        let runs = args.study.runs.unwrap_or(sweep::DEFAULT_RUNS);
-        let seed = args.study.seed.unwrap_or(s.seed);
-        let sw = Sweep::new(
-            axes.map_err(study_failure)?,
-            outcomes(&s, &args.outcomes)?,
-            runs,
-            seed,
-        )
-        .map_err(study_failure)?;
-        vec![(String::from("sweep"), sw)]
-    };
-    let many = sweeps.len() > 1;
-    for (name, sw) in sweeps {
-        let default = || Path::new("output").join(format!("{}-sweep", s.name));
-        let base = args.study.out.clone().unwrap_or_else(default);
-        let target = if many { base.join(&name) } else { base };
-        let kind = if many {
-            format!("sweep `{name}`")
-        } else {
-            String::from("sweep")
-        };
-        run_sweep(&s, &sw, &kind, &args.study, &target)?;
-    }
-    Ok(())
+/// A study laid out and ready to run: its plan, and how the plan's values become its output
+/// directory. The command and `merge` both go plan -> values -> outputs through it.
+trait Study {
+    fn plan(&self) -> &Plan;
+    fn outcomes(&self) -> &[Outcome];
+    /// What `merge` needs, beside the resolved scenario, to lay the plan out again.
+    fn definition(&self) -> Definition;
+    /// Computes the statistics from `values` and writes the files and charts to `target`;
+    /// returns the directory written and the table for the terminal.
+    fn write(&self, values: &Values, target: &Path) -> Result<(PathBuf, String), Failure>;
 }
 
-/// The scenario file's `[[sweep]]` tables (only the one named by `--name`, if given).
-fn file_sweeps(s: &Scenario, args: &SweepArgs) -> Result<Vec<(String, Sweep)>, Failure> {
-    if !args.outcomes.is_empty() {
-        return Err(input(
-            "--outcome needs --param (or put both in a [[sweep]] table)",
-        ));
-    }
-    let resolved = crate::scenario::load::resolve(&args.scenario)
-        .map_err(|e| Failure::Input(e.to_string()))?;
-    let mut all = sweep::from_tables(s, &resolved.raw.sweep, args.study.runs, args.study.seed)
-        .map_err(study_failure)?;
-    if all.is_empty() {
-        return Err(input(
-            "give --param and --outcome, or add a [[sweep]] table to the scenario (see docs/studies.md)",
-        ));
-    }
-    if let Some(name) = &args.name {
-        let names: Vec<String> = all.iter().map(|(n, _)| n.clone()).collect();
-        all.retain(|(n, _)| n == name);
-        if all.is_empty() {
-            return Err(input(format!(
-                "no [[sweep]] named `{name}`; the scenario has: {}",
-                names.join(", ")
-            )));
+/// Where a study writes: `--out`, else `default`, which a shard suffixes `.shard-K-of-N`.
+fn target(a: &StudyArgs, default: PathBuf) -> PathBuf {
+    match (&a.out, a.shard) {
+        (Some(out), _) => out.clone(),
+        (None, Some(k)) => {
+            let mut name = default.into_os_string();
+            name.push(format!(".shard-{}-of-{}", k.index, k.count));
+            PathBuf::from(name)
         }
+        (None, None) => default,
     }
-    Ok(all)
 }
 
-fn run_sweep(
-    s: &Scenario,
-    sw: &Sweep,
-    kind: &str,
-    a: &StudyArgs,
-    target: &Path,
-) -> Result<(), Failure> {
-    for w in sw.warnings(s) {
-        eprintln!("warning: {w}");
-    }
-    let plan = Plan {
-        kind: kind.to_string(),
-        ..sw.plan()
-    };
-    if !announce(s, &plan, a)? {
+/// Runs a study from the command line: prints and caps the plan, then simulates it and
+/// writes its outputs, or with `--shard K/N` simulates that slice into a partial result.
+fn execute(s: &Scenario, study: &dyn Study, a: &StudyArgs, target: &Path) -> Result<(), Failure> {
+    let plan = study.plan();
+    if !announce(s, plan, a)? {
         return Ok(());
     }
-    let bar = progress(plan.simulations(), a.quiet);
+    if let Some(k) = a.shard {
+        return shard::simulate(s, study, k, a, target);
+    }
     let started = std::time::Instant::now();
-    let values = driver::simulate(s, &plan, &sw.outcomes, a.threads.unwrap_or(0), &bar)
+    let bar = progress(plan.simulations(), a.quiet);
+    let values = driver::simulate(s, plan, study.outcomes(), a.threads.unwrap_or(0), &bar)
         .map_err(study_failure)?;
     bar.0.finish_and_clear();
-    let result = sw.summarize(&values);
-    let context = format!(
-        "Scenario {}, seed {}, common random numbers",
-        s.name, plan.seed
-    );
-    let chart_list = charts::sweep_charts(&result, &context);
-    let meta = metadata(
-        s,
-        &plan,
-        &sw.outcomes
-            .iter()
-            .map(|o| o.text().to_string())
-            .collect::<Vec<_>>(),
-        serde_json::json!({
-            "params": sw.axes.iter().map(|x| serde_json::json!({ "path": x.path, "values": x.values })).collect::<Vec<_>>(),
-        }),
-    );
-    let dir = write_out(target, s, &meta, &chart_list, |dir| {
-        write_file(dir, "sweep.csv", |w| write::sweep_csv(&result, w))
-    })?;
-    finish(a, started, &plan, &dir, || tables::sweep(&result));
+    let (dir, table) = study.write(&values, target)?;
+    if !a.quiet {
+        let seconds = started.elapsed().as_secs_f64();
+        say(&format!(
+            "{table}{} simulations in {seconds:.1} s; results in {}\n",
+            thousands(plan.simulations()),
+            dir.display()
+        ));
+    }
     Ok(())
 }
 
-/// Prints the plan with an estimate of its time and applies the cap; false means stop here
-/// (`--dry-run`).
+/// Prints the plan (and the shard's part of it) with an estimate of its time and applies
+/// the cap to the whole plan; false means stop here (`--dry-run`).
 fn announce(s: &Scenario, plan: &Plan, a: &StudyArgs) -> Result<bool, Failure> {
     if !a.quiet {
         let threads = a.threads.unwrap_or_else(rayon::current_num_threads).max(1);
+        let (part, simulations) = match a.shard {
+            Some(k) => {
+                let n = shard::simulations(plan, k);
+                let part = format!(
+                    "; shard {}/{}: {} simulations",
+                    k.index,
+                    k.count,
+                    thousands(n)
+                );
+                (part, n)
+            }
+            None => (String::new(), plan.simulations()),
+        };
         let per_run = driver::pilot_seconds(s, plan.seed, 16);
-        let seconds = per_run * plan.simulations() as f64 / threads as f64;
+        let seconds = per_run * simulations as f64 / threads as f64;
         let plural = if threads == 1 { "" } else { "s" };
         say(&format!(
-            "plan: {plan}; estimated time {} on {threads} thread{plural}\n",
+            "plan: {plan}{part}; estimated time {} on {threads} thread{plural}\n",
             duration(seconds)
         ));
     }
@@ -342,22 +289,4 @@ fn write_out(
     .context("cannot write scenario.resolved.toml")?;
     charts::write_pngs(charts, dir).context("cannot draw the charts")?;
     Ok(out.commit()?)
-}
-
-fn finish(
-    a: &StudyArgs,
-    started: std::time::Instant,
-    plan: &Plan,
-    dir: &Path,
-    table: impl FnOnce() -> String,
-) {
-    if !a.quiet {
-        let seconds = started.elapsed().as_secs_f64();
-        say(&format!(
-            "{}{} simulations in {seconds:.1} s; results in {}\n",
-            table(),
-            thousands(plan.simulations()),
-            dir.display()
-        ));
-    }
 }

@@ -4,6 +4,7 @@
 pub mod html;
 pub mod outdir;
 pub mod partial;
+pub mod study_partial;
 
 pub use outdir::OutputDir;
 

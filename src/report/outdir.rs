@@ -187,7 +187,8 @@ pub fn remove_partials_on_interrupt() -> Result<()> {
                 }
             }
         }
-        eprintln!("interrupted: no results written");
+        let note = if pending.is_empty() { "" } else { ": no results written" };
+        eprintln!("interrupted{note}");
         std::process::exit(130);
     })
     .context("cannot install the Ctrl-C handler")

@@ -15,6 +15,9 @@ use std::path::{Path, PathBuf};
 pub const FORMAT: &str = "exportsim-partial/1";
 pub const FILE: &str = "partial.json";
 
+/// Most shards a run or study can be split into.
+pub const MAX_SHARDS: u64 = 100_000;
+
 /// Which slice of a run a shard covers: shard `index` (1-based) of `count`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Shard {
@@ -28,7 +31,7 @@ impl Shard {
         let bad = || format!("--shard takes K/N with 1 <= K <= N (got `{s}`)");
         let (k, n) = s.split_once('/').ok_or_else(bad)?;
         let (index, count): (u64, u64) = (k.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
-        if index == 0 || count == 0 || index > count || count > 100_000 {
+        if index == 0 || count == 0 || index > count || count > MAX_SHARDS {
             return Err(bad());
         }
         Ok(Shard { index, count })
@@ -36,10 +39,45 @@ impl Shard {
 
     /// The blocks of a `runs`-run simulation this shard covers.
     pub fn blocks(&self, runs: u64) -> std::ops::Range<u64> {
-        let total = block_count(runs);
+        self.slice(block_count(runs))
+    }
+
+    /// This shard's part of `total` work items: contiguous, and shards 1..N tile `0..total` in order.
+    pub fn slice(&self, total: u64) -> std::ops::Range<u64> {
         let at = |k: u64| ((u128::from(total) * u128::from(k)) / u128::from(self.count)) as u64;
         at(self.index - 1)..at(self.index)
     }
+}
+
+/// Checks that `partials` are shards 1..N of one job, each exactly once: every partial's
+/// shard count and `identity` must equal the first's; `what` names the fields compared, for
+/// the message. Errors name the odd directory, the duplicated or missing shards.
+pub fn check_shards<T, K: PartialEq>(partials: &[(PathBuf, T)], shard: impl Fn(&T) -> Shard, identity: impl Fn(&T) -> K, what: &str) -> Result<()> {
+    let Some((first_dir, first)) = partials.first() else { bail!("no partial results to merge") };
+    let (n, key) = (shard(first).count, identity(first));
+    for (dir, p) in partials {
+        let Shard { index, count } = shard(p);
+        if index == 0 || index > count || count > MAX_SHARDS {
+            bail!("{} is damaged (shard {index}/{count}); re-run that shard", dir.display());
+        }
+        if count != n || identity(p) != key {
+            bail!("{} is from another simulation ({what} differ from {})", dir.display(), first_dir.display());
+        }
+    }
+    let mut seen: Vec<Option<&PathBuf>> = vec![None; n as usize];
+    for (dir, p) in partials {
+        let index = shard(p).index;
+        let slot = &mut seen[(index - 1) as usize];
+        if let Some(other) = slot {
+            bail!("shard {index}/{n} appears twice: {} and {}", other.display(), dir.display());
+        }
+        *slot = Some(dir);
+    }
+    let missing: Vec<String> = seen.iter().enumerate().filter(|(_, s)| s.is_none()).map(|(k, _)| format!("{}/{n}", k + 1)).collect();
+    if !missing.is_empty() {
+        bail!("missing shard{}: {}", if missing.len() > 1 { "s" } else { "" }, missing.join(", "));
+    }
+    Ok(())
 }
 
 /// One block's moments: its run count and the moments of its non-empty cells.
@@ -93,10 +131,25 @@ pub fn write(partial: &Partial, dir: &Path) -> Result<()> {
     Ok(())
 }
 
-pub fn read(dir: &Path) -> Result<Partial> {
+/// Reads a shard directory's `partial.json` as `T` (any kind of partial result).
+pub fn read_file<T: serde::de::DeserializeOwned>(dir: &Path) -> Result<T> {
     let path = dir.join(FILE);
     let file = std::fs::File::open(&path).with_context(|| format!("{} is not a shard's output: cannot read {}", dir.display(), path.display()))?;
-    let partial: Partial = serde_json::from_reader(std::io::BufReader::new(file)).with_context(|| format!("{} is not a valid partial result", path.display()))?;
+    serde_json::from_reader(std::io::BufReader::new(file)).with_context(|| format!("{} is not a valid partial result", path.display()))
+}
+
+/// The `format` of a shard directory's partial result, which says what kind it is.
+pub fn format_of(dir: &Path) -> Result<String> {
+    #[derive(Deserialize)]
+    struct Head {
+        format: String,
+    }
+    Ok(read_file::<Head>(dir)?.format)
+}
+
+pub fn read(dir: &Path) -> Result<Partial> {
+    let path = dir.join(FILE);
+    let partial: Partial = read_file(dir)?;
     if partial.format != FORMAT {
         bail!("{} has format `{}`, expected `{FORMAT}`", path.display(), partial.format);
     }
@@ -112,35 +165,9 @@ pub fn read(dir: &Path) -> Result<Partial> {
 /// Checks that `partials` are the shards 1..N of one simulation, each once, and merges
 /// them into the accumulator one machine would have built.
 pub fn merge(partials: &[(PathBuf, Partial)]) -> Result<Accumulator> {
-    let Some((_, first)) = partials.first() else { bail!("no partial results to merge") };
-    for (dir, p) in partials {
-        let same = p.scenario_hash == first.scenario_hash
-            && p.seed == first.seed
-            && p.runs == first.runs
-            && p.shard.count == first.shard.count
-            && p.cells == first.cells
-            && p.exportsim_version == first.exportsim_version;
-        if !same {
-            bail!(
-                "{} is from another simulation (scenario hash, seed, runs, shard count or exportsim version differ from {})",
-                dir.display(),
-                partials[0].0.display()
-            );
-        }
-    }
-    let n = first.shard.count;
-    let mut seen: Vec<Option<&PathBuf>> = vec![None; n as usize];
-    for (dir, p) in partials {
-        let slot = &mut seen[(p.shard.index - 1) as usize];
-        if let Some(other) = slot {
-            bail!("shard {}/{n} appears twice: {} and {}", p.shard.index, other.display(), dir.display());
-        }
-        *slot = Some(dir);
-    }
-    let missing: Vec<String> = seen.iter().enumerate().filter(|(_, s)| s.is_none()).map(|(k, _)| format!("{}/{n}", k + 1)).collect();
-    if !missing.is_empty() {
-        bail!("missing shard{}: {}", if missing.len() > 1 { "s" } else { "" }, missing.join(", "));
-    }
+    let identity = |p: &Partial| (p.scenario_hash.clone(), p.seed, p.runs, p.cells, p.exportsim_version.clone());
+    check_shards(partials, |p| p.shard, identity, "scenario hash, seed, runs, shard count or exportsim version")?;
+    let first = &partials[0].1;
     let mut ordered: Vec<&Partial> = partials.iter().map(|(_, p)| p).collect();
     ordered.sort_by_key(|p| p.shard.index);
     let mut total = Accumulator::new(first.cells).without_sketches();

@@ -17,10 +17,15 @@ pub const RELATIVE_ERROR: f64 = 1.0 / (1u64 << (MANTISSA_BITS + 1)) as f64;
 pub const ZERO: f64 = 1e-12;
 
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Sketch {
     zeros: u64,
     offset: i64,
     counts: Vec<u64>,
+    /// The smallest and largest positive values added: quantiles are clamped to them, so a
+    /// share is never reported above 1 and a constant is reported exactly.
+    lo: f64,
+    hi: f64,
 }
 
 fn key(x: f64) -> i64 {
@@ -42,12 +47,24 @@ impl Sketch {
             self.zeros += 1;
             return;
         }
-        self.add_key(key(x.min(f64::MAX)), 1);
+        let x = x.min(f64::MAX);
+        self.extend_range(x, x);
+        self.add_key(key(x), 1);
     }
 
     /// Adds `n` zeros.
     pub fn add_zeros(&mut self, n: u64) {
         self.zeros += n;
+    }
+
+    #[inline]
+    fn extend_range(&mut self, lo: f64, hi: f64) {
+        if self.counts.is_empty() {
+            (self.lo, self.hi) = (lo, hi);
+        } else {
+            self.lo = self.lo.min(lo);
+            self.hi = self.hi.max(hi);
+        }
     }
 
     #[inline]
@@ -88,6 +105,9 @@ impl Sketch {
 
     pub fn merge(&mut self, other: &Sketch) {
         self.zeros += other.zeros;
+        if !other.counts.is_empty() {
+            self.extend_range(other.lo, other.hi);
+        }
         for (i, &n) in other.counts.iter().enumerate() {
             if n > 0 {
                 self.add_key(other.offset + i as i64, n);
@@ -109,10 +129,10 @@ impl Sketch {
         for (i, &c) in self.counts.iter().enumerate() {
             seen += c;
             if rank < seen {
-                return midpoint(self.offset + i as i64);
+                return midpoint(self.offset + i as i64).clamp(self.lo, self.hi);
             }
         }
-        midpoint(self.offset + self.counts.len() as i64 - 1)
+        self.hi
     }
 }
 

@@ -1,11 +1,12 @@
 //! Runs a [`Plan`] through the engine and keeps every run's outcome values.
 //!
-//! Work is split into blocks of (point, up to [`BLOCK_RUNS`] runs) that do not depend on
-//! the thread count; each block simulates its runs with the engine's pure one-run function
-//! ([`crate::engine::simulate`]) and the values land in fixed slots, so the result is the
-//! same bits on 1 thread or 64. Blocks (rather than `simulate_runs`' 256-run chunks per
+//! Work is split into blocks of (point, up to [`BLOCK_RUNS`] runs) that depend on the plan
+//! alone, not on the thread count or the number of shards ([`blocks`]); each block
+//! simulates its runs with the engine's pure one-run function ([`crate::engine::simulate`])
+//! and the values land in fixed slots, so the result is the same bits on 1 thread or 64. Blocks (rather than `simulate_runs`' 256-run chunks per
 //! point) keep every core busy when a study has many points with few runs each, as Sobol
-//! and Morris designs do.
+//! and Morris designs do. A shard of a study simulates a contiguous slice of the blocks
+//! ([`simulate_blocks`]), and [`Values::from_blocks`] puts the slices back together.
 
 use super::{Model, Plan, StudyError};
 use crate::engine::{Layout, Progress, Record, Workspace, simulate as simulate_run};
@@ -38,6 +39,37 @@ impl Values {
     pub fn mean(&self, point: usize, outcome: usize) -> f64 {
         self.runs_of(point, outcome).iter().sum::<f64>() / self.runs as f64
     }
+
+    /// Every outcome's mean at every point, `[point][outcome]`.
+    pub fn means(&self) -> Vec<Vec<f64>> {
+        (0..self.points)
+            .map(|p| (0..self.outcomes).map(|o| self.mean(p, o)).collect())
+            .collect()
+    }
+
+    /// Puts every block's values (each `[outcome][run]`, in [`blocks`] order, as
+    /// [`simulate_blocks`] gives them) in place; `None` if they do not fit `plan`.
+    pub fn from_blocks(plan: &Plan, outcomes: usize, values: Vec<Vec<f64>>) -> Option<Values> {
+        let blocks = blocks(plan);
+        let fits = values.len() == blocks.len()
+            && blocks
+                .iter()
+                .zip(&values)
+                .all(|((_, runs), v)| v.len() as u64 == outcomes as u64 * (runs.end - runs.start));
+        fits.then(|| assemble(plan, outcomes, &blocks, values))
+    }
+}
+
+/// The plan's blocks of work, in order: (point, runs), point by point, [`BLOCK_RUNS`] runs
+/// at a time. They depend on the plan alone, so a shard can take a slice of them.
+pub fn blocks(plan: &Plan) -> Vec<(usize, Range<u64>)> {
+    (0..plan.points.len())
+        .flat_map(|p| {
+            (0..plan.runs)
+                .step_by(BLOCK_RUNS as usize)
+                .map(move |a| (p, a..(a + BLOCK_RUNS).min(plan.runs)))
+        })
+        .collect()
 }
 
 /// Simulates every (point, run) of `plan` on `threads` threads (0 = all cores) and
@@ -49,21 +81,30 @@ pub fn simulate(
     threads: usize,
     progress: &dyn Progress,
 ) -> Result<Values, StudyError> {
+    let all = 0..blocks(plan).len();
+    let values = simulate_blocks(base, plan, outcomes, all, threads, progress)?;
+    Ok(Values::from_blocks(plan, outcomes.len(), values).expect("every block was simulated"))
+}
+
+/// Simulates the blocks `which` (indices into [`blocks`]) of `plan`, as [`simulate`] does,
+/// and returns each block's values, `[outcome][run]`.
+pub fn simulate_blocks(
+    base: &Scenario,
+    plan: &Plan,
+    outcomes: &[Outcome],
+    which: Range<usize>,
+    threads: usize,
+    progress: &dyn Progress,
+) -> Result<Vec<Vec<f64>>, StudyError> {
     // The scenario text is not needed to simulate; dropping it makes per-point copies cheap.
     let mut lean = base.clone();
     lean.resolved_toml = String::new();
-    let blocks: Vec<(usize, Range<u64>)> = (0..plan.points.len())
-        .flat_map(|p| {
-            (0..plan.runs)
-                .step_by(BLOCK_RUNS as usize)
-                .map(move |a| (p, a..(a + BLOCK_RUNS).min(plan.runs)))
-        })
-        .collect();
+    let blocks = &blocks(plan)[which];
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()?;
     let start = || (Workspace::new(&lean), Record::new(Layout::of(&lean)));
-    let results: Vec<Vec<f64>> = pool.install(|| {
+    Ok(pool.install(|| {
         blocks
             .par_iter()
             .map_init(start, |(ws, record), (p, runs)| {
@@ -80,8 +121,7 @@ pub fn simulate(
                 out
             })
             .collect()
-    });
-    Ok(assemble(plan, outcomes.len(), &blocks, results))
+    }))
 }
 
 fn assemble(
@@ -146,8 +186,62 @@ impl Model for EngineModel<'_> {
     fn means(&self, points: &[Vec<f64>]) -> Result<Vec<Vec<f64>>, StudyError> {
         let plan = self.plan("study", points);
         let values = simulate(self.base, &plan, self.outcomes, self.threads, self.progress)?;
-        Ok((0..values.points)
-            .map(|p| (0..values.outcomes).map(|o| values.mean(p, o)).collect())
-            .collect())
+        Ok(values.means())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::study::Point;
+
+    /// A plan of 3 points x 150 runs over the study fixture's scenario.
+    fn fixture() -> (Scenario, Plan, Vec<Outcome>) {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/study.toml");
+        let s = crate::scenario::load(&path)
+            .expect("the study fixture loads")
+            .0;
+        let id = crate::study::inputs::find(&s, "policy.h200_review.approval").unwrap();
+        let points = [0.1, 0.5, 0.9].map(|v| Point(vec![(id, v)])).to_vec();
+        let outcomes = vec![Outcome::parse("units[chip=h200]@2025", &s).unwrap()];
+        (s, Plan::new("sweep", points, 150, 3), outcomes)
+    }
+
+    #[test]
+    fn blocks_cover_every_run_once_in_order() {
+        let (_, plan, _) = fixture();
+        let b = blocks(&plan);
+        assert_eq!(
+            b.len(),
+            9,
+            "150 runs are blocks of 64, 64 and 22 at each point"
+        );
+        assert_eq!(b[2], (0, 128..150));
+        assert_eq!(b[3], (1, 0..64));
+        let total: u64 = b.iter().map(|(_, r)| r.end - r.start).sum();
+        assert_eq!(total, plan.simulations());
+    }
+
+    #[test]
+    fn slices_simulated_apart_rebuild_the_whole() {
+        let (s, plan, outcomes) = fixture();
+        let whole = simulate(&s, &plan, &outcomes, 2, &()).unwrap();
+        assert!(
+            whole.mean(2, 0) > whole.mean(0, 0),
+            "approval drives H200 units"
+        );
+        let mut parts = Vec::new();
+        for which in [0..4, 4..4, 4..5, 5..9] {
+            parts.extend(simulate_blocks(&s, &plan, &outcomes, which, 1, &()).unwrap());
+        }
+        let rebuilt = Values::from_blocks(&plan, 1, parts.clone()).unwrap();
+        assert_eq!(rebuilt, whole);
+        assert_eq!(rebuilt.means()[2][0], whole.mean(2, 0));
+        parts.pop();
+        assert!(
+            Values::from_blocks(&plan, 1, parts).is_none(),
+            "a block short"
+        );
     }
 }

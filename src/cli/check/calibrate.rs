@@ -207,7 +207,7 @@ fn write_results(dir: &Path, c: &Calibration, ctx: &calibrate::write::Context, p
 /// Writes `calibrated.toml` and loads it back (with its targets), as any scenario is loaded.
 fn write_calibrated(dir: &Path, base: &Scenario, c: &Calibration, extends: &str) -> Result<(Scenario, Vec<Target>), Failure> {
     let header = format!(
-        "Scenario `{}` calibrated by `exportsim calibrate` (ABC-SMC, seed {}): each fitted parameter is a\nnormal with its posterior's mean and sd, truncated to its prior's range. The weighted sample\nis posterior.csv beside this file; the method is described in docs/calibration.md.",
+        "Scenario `{}` calibrated by `exportsim calibrate` (ABC-SMC, seed {}). Each fitted parameter is\nfixed at the value of one particle of the posterior: among those nearest the record, the one\nnearest the posterior medians. Its posterior median and 90% interval are in the comment; the\nweighted sample is posterior.csv beside this file; the method is in docs/calibration.md.",
         base.name, c.settings.seed
     );
     let name = format!("{}-calibrated", base.name);

@@ -1,18 +1,21 @@
 //! `exportsim sensitivity`: tornado, Morris and Sobol studies of a scenario's uncertain
-//! inputs, from the command line to the output directory.
+//! inputs, from the command line to the output directory. A study is laid out from its
+//! [`SensitivityDefinition`], so `merge` lays out a sharded one again from its partial result.
 
 use super::{
-    StudyArgs, announce, check_args, finish, input, load, metadata, outcomes, progress,
-    study_failure, tables, write_file, write_out,
+    Study, StudyArgs, check_args, execute, input, load, metadata, outcomes, study_failure, tables,
+    target, write_file, write_out,
 };
 use crate::cli::Failure;
 use crate::model::{ParamId, Scenario};
 use crate::outcome::Outcome;
 use crate::plot::study::StudyChart;
-use crate::study::driver::EngineModel;
+use crate::report::study_partial::{Definition, SensitivityDefinition};
+use crate::study::driver::Values;
 use crate::study::inputs::{self, Input};
 use crate::study::plan::thousands;
-use crate::study::{Model, Plan, morris, sobol, tornado, write};
+use crate::study::{Plan, morris, sobol, tornado, write};
+use clap::ValueEnum;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -75,125 +78,96 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
     if args.method != Method::Tornado && samples < 2 {
         return Err(input("--samples must be at least 2"));
     }
-    let chosen = if args.params.is_empty() {
-        inputs::uncertain(&s)
-    } else {
-        inputs::select(&s, &args.params).map_err(study_failure)?
-    };
-    if chosen.is_empty() {
-        return Err(input(
-            "the scenario has no uncertain inputs; name some with --param PATH=LO:HI",
-        ));
-    }
-    let (ids, list): (Vec<_>, Vec<Input>) = chosen.into_iter().unzip();
-    let outs = outcomes(&s, &args.outcomes)?;
-    let names: Vec<String> = outs.iter().map(|o| o.text().to_string()).collect();
-    let seed = args.study.seed.unwrap_or(s.seed);
-    let runs = args.study.runs.unwrap_or(default_runs);
-    let target =
-        args.study.out.clone().unwrap_or_else(|| {
-            Path::new("output").join(format!("{}-{}", s.name, args.method.name()))
-        });
-    let job = Job {
-        s: &s,
-        inputs: &list,
-        ids,
-        outcomes: &outs,
-        names: &names,
-        args: &args.study,
-        target: &target,
+    let definition = SensitivityDefinition {
+        method: args.method.name().to_string(),
+        params: args.params.clone(),
+        outcomes: args.outcomes.clone(),
         samples,
-        runs,
-        seed,
+        runs: args.study.runs.unwrap_or(default_runs),
+        seed: args.study.seed.unwrap_or(s.seed),
     };
-    match args.method {
-        Method::Tornado => job.tornado(),
-        Method::Morris => job.morris(),
-        Method::Sobol => job.sobol(),
-    }
+    let study = Sensitivity::new(&s, definition)?;
+    let default = Path::new("output").join(format!("{}-{}", s.name, args.method.name()));
+    execute(&s, &study, &args.study, &target(&args.study, default))
 }
 
-/// A study's plan and the outcomes' means at its points, `[point][outcome]`.
-type Evaluated = (Plan, Vec<Vec<f64>>);
+/// A method's design: what its analysis needs beside the means at the design's points.
+enum Design {
+    Tornado,
+    Morris(morris::Design),
+    Sobol(sobol::Design),
+}
 
-/// One sensitivity study being run.
-struct Job<'a> {
+/// A sensitivity study laid out: its inputs, outcomes, design and plan.
+pub(super) struct Sensitivity<'a> {
     s: &'a Scenario,
-    inputs: &'a [Input],
-    ids: Vec<ParamId>,
-    outcomes: &'a [Outcome],
-    names: &'a [String],
-    args: &'a StudyArgs,
-    target: &'a Path,
-    samples: usize,
-    runs: u64,
-    seed: u64,
+    definition: SensitivityDefinition,
+    inputs: Vec<Input>,
+    outcomes: Vec<Outcome>,
+    names: Vec<String>,
+    design: Design,
+    /// The design's points, one value per input.
+    points: Vec<Vec<f64>>,
+    plan: Plan,
 }
 
-impl Job<'_> {
-    /// Prints and checks the plan, then the outcomes' means at `points` (with a progress
-    /// bar); `None` after `--dry-run`.
-    /// The tornado holds every uncertain input it does not vary at its median.
-    fn evaluate(&self, kind: &str, points: &[Vec<f64>]) -> Result<Option<Evaluated>, Failure> {
-        let (ids, points) = if kind == "tornado" {
-            self.with_medians(points)
+impl<'a> Sensitivity<'a> {
+    /// Lays out the study `d` defines (from the command line or a shard's partial result).
+    pub(super) fn new(
+        s: &'a Scenario,
+        d: SensitivityDefinition,
+    ) -> Result<Sensitivity<'a>, Failure> {
+        let method = Method::from_str(&d.method, false)
+            .map_err(|_| input(format!("unknown sensitivity method `{}`", d.method)))?;
+        let chosen = if d.params.is_empty() {
+            inputs::uncertain(s)
         } else {
-            (self.ids.clone(), points.to_vec())
+            inputs::select(s, &d.params).map_err(study_failure)?
         };
-        let plan = Plan::from_rows(kind, &ids, &points, self.runs, self.seed);
-        if !announce(self.s, &plan, self.args)? {
-            return Ok(None);
+        if chosen.is_empty() {
+            return Err(input(
+                "the scenario has no uncertain inputs; name some with --param PATH=LO:HI",
+            ));
         }
-        let bar = progress(plan.simulations(), self.args.quiet);
-        let model = EngineModel {
-            base: self.s,
-            ids,
-            outcomes: self.outcomes,
-            runs: self.runs,
-            seed: self.seed,
-            threads: self.args.threads.unwrap_or(0),
-            progress: &bar,
+        let (ids, list): (Vec<ParamId>, Vec<Input>) = chosen.into_iter().unzip();
+        let outs = outcomes(s, &d.outcomes)?;
+        let names = outs.iter().map(|o| o.text().to_string()).collect();
+        let (design, points) = match method {
+            Method::Tornado => (Design::Tornado, tornado::design(&list)),
+            Method::Morris => {
+                let m = morris::design(list.len(), d.samples, d.seed);
+                let points = m.points(&list);
+                (Design::Morris(m), points)
+            }
+            Method::Sobol => {
+                let design = sobol::design(list.len(), d.samples).map_err(study_failure)?;
+                let points = design.points(&list);
+                (Design::Sobol(design), points)
+            }
         };
-        let means = model.means(&points).map_err(study_failure)?;
-        bar.0.finish_and_clear();
-        Ok(Some((plan, means)))
+        let plan = plan(s, method, &ids, &points, &d);
+        Ok(Sensitivity {
+            s,
+            definition: d,
+            inputs: list,
+            outcomes: outs,
+            names,
+            design,
+            points,
+            plan,
+        })
     }
 
-    /// `points` extended with the medians of the scenario's other uncertain inputs.
-    fn with_medians(&self, points: &[Vec<f64>]) -> (Vec<ParamId>, Vec<Vec<f64>>) {
-        let others: Vec<(ParamId, f64)> = inputs::uncertain(self.s)
-            .into_iter()
-            .filter(|(id, _)| !self.ids.contains(id))
-            .map(|(id, input)| (id, input.value_at(0.5)))
-            .collect();
-        let ids = self
-            .ids
-            .iter()
-            .copied()
-            .chain(others.iter().map(|o| o.0))
-            .collect();
-        let rows = points
-            .iter()
-            .map(|p| {
-                p.iter()
-                    .copied()
-                    .chain(others.iter().map(|o| o.1))
-                    .collect()
-            })
-            .collect();
-        (ids, rows)
-    }
-
-    fn context(&self, plan: &Plan) -> String {
+    fn context(&self) -> String {
         format!(
             "Scenario {}, {} runs per point, seed {}",
             self.s.name,
-            thousands(plan.runs),
-            plan.seed
+            thousands(self.plan.runs),
+            self.plan.seed
         )
     }
 
-    fn meta(&self, plan: &Plan, extra: serde_json::Value) -> serde_json::Value {
+    fn meta(&self, extra: serde_json::Value) -> serde_json::Value {
         let inputs: Vec<serde_json::Value> = self
             .inputs
             .iter()
@@ -201,8 +175,8 @@ impl Job<'_> {
             .collect();
         let mut meta = metadata(
             self.s,
-            plan,
-            self.names,
+            &self.plan,
+            &self.names,
             serde_json::json!({ "inputs": inputs }),
         );
         if let (Some(m), serde_json::Value::Object(e)) = (meta.as_object_mut(), extra) {
@@ -211,89 +185,130 @@ impl Job<'_> {
         meta
     }
 
-    fn samples_file(
-        &self,
-        dir: &Path,
-        points: &[Vec<f64>],
-        means: &[Vec<f64>],
-    ) -> anyhow::Result<()> {
+    fn samples_file(&self, dir: &Path, means: &[Vec<f64>]) -> anyhow::Result<()> {
         let paths: Vec<String> = self.inputs.iter().map(|i| i.path.clone()).collect();
         write_file(dir, "samples.csv", |w| {
-            write::samples_csv(&paths, self.names, points, means, w)
+            write::samples_csv(&paths, &self.names, &self.points, means, w)
         })
     }
 
-    fn tornado(&self) -> Result<(), Failure> {
-        let started = std::time::Instant::now();
-        let points = tornado::design(self.inputs);
-        let Some((plan, means)) = self.evaluate("tornado", &points)? else {
-            return Ok(());
-        };
-        let result = tornado::analyze(self.inputs, self.names, &means);
-        let context = self.context(&plan);
+    fn tornado(&self, target: &Path, means: &[Vec<f64>]) -> Result<(PathBuf, String), Failure> {
+        let result = tornado::analyze(&self.inputs, &self.names, means);
+        let context = self.context();
         let list: Vec<StudyChart> = result
             .iter()
             .map(|t| StudyChart::Tornado(t, &context))
             .collect();
-        let meta = self.meta(
-            &plan,
-            serde_json::json!({ "quantiles": [tornado::LOW, 0.5, tornado::HIGH] }),
-        );
-        let dir = write_out(self.target, self.s, &meta, &list, |dir| {
+        let meta =
+            self.meta(serde_json::json!({ "quantiles": [tornado::LOW, 0.5, tornado::HIGH] }));
+        let dir = write_out(target, self.s, &meta, &list, |dir| {
             write_file(dir, "tornado.csv", |w| write::tornado_csv(&result, w))?;
-            self.samples_file(dir, &points, &means)
+            self.samples_file(dir, means)
         })?;
-        finish(self.args, started, &plan, &dir, || tables::tornado(&result));
-        Ok(())
+        Ok((dir, tables::tornado(&result)))
     }
 
-    fn morris(&self) -> Result<(), Failure> {
-        let started = std::time::Instant::now();
-        let design = morris::design(self.inputs.len(), self.samples, self.seed);
-        let points = design.points(self.inputs);
-        let Some((plan, means)) = self.evaluate("morris", &points)? else {
-            return Ok(());
-        };
-        let result = morris::analyze(&design, self.inputs, self.names, &means, self.seed);
-        let context = self.context(&plan);
+    fn morris(
+        &self,
+        design: &morris::Design,
+        target: &Path,
+        means: &[Vec<f64>],
+    ) -> Result<(PathBuf, String), Failure> {
+        let seed = self.plan.seed;
+        let result = morris::analyze(design, &self.inputs, &self.names, means, seed);
+        let context = self.context();
         let list: Vec<StudyChart> = result
             .iter()
             .map(|m| StudyChart::Morris(m, &context))
             .collect();
         let meta = self.meta(
-            &plan,
-            serde_json::json!({ "trajectories": self.samples, "levels": morris::LEVELS }),
+            serde_json::json!({ "trajectories": design.trajectories, "levels": morris::LEVELS }),
         );
-        let dir = write_out(self.target, self.s, &meta, &list, |dir| {
+        let dir = write_out(target, self.s, &meta, &list, |dir| {
             write_file(dir, "morris.csv", |w| write::morris_csv(&result, w))?;
-            self.samples_file(dir, &points, &means)
+            self.samples_file(dir, means)
         })?;
-        finish(self.args, started, &plan, &dir, || tables::morris(&result));
-        Ok(())
+        Ok((dir, tables::morris(&result)))
     }
 
-    fn sobol(&self) -> Result<(), Failure> {
-        let started = std::time::Instant::now();
-        let design = sobol::design(self.inputs.len(), self.samples).map_err(study_failure)?;
-        let points = design.points(self.inputs);
-        let Some((plan, means)) = self.evaluate("sobol", &points)? else {
-            return Ok(());
-        };
-        let result = sobol::analyze(&design, self.inputs, self.names, &means, self.seed);
-        let context = format!("{}, N = {}", self.context(&plan), self.samples);
+    fn sobol(
+        &self,
+        design: &sobol::Design,
+        target: &Path,
+        means: &[Vec<f64>],
+    ) -> Result<(PathBuf, String), Failure> {
+        let seed = self.plan.seed;
+        let result = sobol::analyze(design, &self.inputs, &self.names, means, seed);
+        let context = format!("{}, N = {}", self.context(), design.samples);
         let list: Vec<StudyChart> = result
             .iter()
             .map(|ix| StudyChart::Sobol(ix, &context))
             .collect();
-        let meta = self.meta(&plan, serde_json::json!({ "base_samples": self.samples, "bootstrap_resamples": sobol::RESAMPLES, "salib_problem": {
+        let meta = self.meta(serde_json::json!({ "base_samples": design.samples, "bootstrap_resamples": sobol::RESAMPLES, "salib_problem": {
             "num_vars": self.inputs.len(),
             "names": self.inputs.iter().map(|i| i.path.clone()).collect::<Vec<_>>(),
         }}));
-        let dir = write_out(self.target, self.s, &meta, &list, |dir| {
+        let dir = write_out(target, self.s, &meta, &list, |dir| {
             write_file(dir, "sobol.csv", |w| write::sobol_csv(&result, w))?;
-            self.samples_file(dir, &points, &means)
+            self.samples_file(dir, means)
         })?;
-        finish(self.args, started, &plan, &dir, || tables::sobol(&result));
-        Ok(())
+        Ok((dir, tables::sobol(&result)))
+    }
+}
+
+/// The plan over `points` (one value per input of `ids`). The tornado holds every uncertain
+/// input it does not vary at its median.
+fn plan(
+    s: &Scenario,
+    method: Method,
+    ids: &[ParamId],
+    points: &[Vec<f64>],
+    d: &SensitivityDefinition,
+) -> Plan {
+    if method != Method::Tornado {
+        return Plan::from_rows(method.name(), ids, points, d.runs, d.seed);
+    }
+    let others: Vec<(ParamId, f64)> = inputs::uncertain(s)
+        .into_iter()
+        .filter(|(id, _)| !ids.contains(id))
+        .map(|(id, input)| (id, input.value_at(0.5)))
+        .collect();
+    let all: Vec<ParamId> = ids
+        .iter()
+        .copied()
+        .chain(others.iter().map(|o| o.0))
+        .collect();
+    let rows: Vec<Vec<f64>> = points
+        .iter()
+        .map(|p| {
+            p.iter()
+                .copied()
+                .chain(others.iter().map(|o| o.1))
+                .collect()
+        })
+        .collect();
+    Plan::from_rows(method.name(), &all, &rows, d.runs, d.seed)
+}
+
+impl Study for Sensitivity<'_> {
+    fn plan(&self) -> &Plan {
+        &self.plan
+    }
+
+    fn outcomes(&self) -> &[Outcome] {
+        &self.outcomes
+    }
+
+    fn definition(&self) -> Definition {
+        Definition::Sensitivity(self.definition.clone())
+    }
+
+    fn write(&self, values: &Values, target: &Path) -> Result<(PathBuf, String), Failure> {
+        let means = values.means();
+        match &self.design {
+            Design::Tornado => self.tornado(target, &means),
+            Design::Morris(d) => self.morris(d, target, &means),
+            Design::Sobol(d) => self.sobol(d, target, &means),
+        }
     }
 }
