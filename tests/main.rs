@@ -8,3 +8,4 @@ mod stability;
 mod fuzz;
 mod shards;
 mod study_shards;
+mod calibration;

@@ -65,6 +65,9 @@ impl Particle {
     }
 }
 
+/// Distances of a batch of points of the unit cube, or why they could not be had.
+pub type Distances<'a, E> = dyn FnMut(&[Vec<f64>]) -> Result<Vec<f64>, E> + 'a;
+
 fn to_cube(z: &[f64]) -> Vec<f64> {
     z.iter().map(|z| phi(*z).clamp(EDGE, 1.0 - EDGE)).collect()
 }
@@ -120,7 +123,11 @@ impl Population {
 
     /// Effective sample size of the weights, 1 / sum w^2.
     pub fn effective_size(&self) -> f64 {
-        1.0 / self.particles.iter().map(|p| p.weight * p.weight).sum::<f64>()
+        1.0 / self
+            .particles
+            .iter()
+            .map(|p| p.weight * p.weight)
+            .sum::<f64>()
     }
 }
 
@@ -130,20 +137,19 @@ impl Population {
 pub fn run<E>(
     dim: usize,
     settings: &Settings,
-    distances: &mut dyn FnMut(&[Vec<f64>]) -> Result<Vec<f64>, E>,
+    distances: &mut Distances<E>,
     observe: &mut dyn FnMut(&Generation),
 ) -> Result<Population, E> {
     let n = settings.population.max(2);
     let mut rng = StreamRng::seed_from_u64(mix(mix(settings.seed) ^ 0x4142_4353_4d43_0000));
-    let normal = standard_normal();
-    let first: Vec<Vec<f64>> = (0..n).map(|_| (0..dim).map(|_| normal.sample(&mut rng)).collect()).collect();
-    let d = distances(&first.iter().map(|z| to_cube(z)).collect::<Vec<_>>())?;
-    let mut particles: Vec<Particle> = first
-        .into_iter()
-        .zip(d)
-        .map(|(z, distance)| Particle { z, weight: 1.0 / n as f64, distance })
-        .collect();
-    let g0 = Generation { index: 0, tolerance: f64::INFINITY, proposed: n, accepted: n, complete: true };
+    let mut particles = prior_sample(dim, n, &mut rng, distances)?;
+    let g0 = Generation {
+        index: 0,
+        tolerance: f64::INFINITY,
+        proposed: n,
+        accepted: n,
+        complete: true,
+    };
     observe(&g0);
     let mut generations = vec![g0];
     let mut simulated = n;
@@ -154,7 +160,13 @@ pub fn run<E>(
         let next = generation(&particles, tolerance, n, budget, &mut rng, distances)?;
         simulated += next.proposed;
         let accepted = next.accepted.len();
-        let g = Generation { index, tolerance, proposed: next.proposed, accepted, complete: accepted == n };
+        let g = Generation {
+            index,
+            tolerance,
+            proposed: next.proposed,
+            accepted,
+            complete: accepted == n,
+        };
         observe(&g);
         generations.push(g);
         if !g.complete {
@@ -168,7 +180,35 @@ pub fn run<E>(
             break Stop::Acceptance;
         }
     };
-    Ok(Population { particles, generations, simulated, stop })
+    Ok(Population {
+        particles,
+        generations,
+        simulated,
+        stop,
+    })
+}
+
+/// Generation 0: `n` points drawn from the prior (a standard normal in probit space).
+fn prior_sample<E>(
+    dim: usize,
+    n: usize,
+    rng: &mut StreamRng,
+    distances: &mut Distances<E>,
+) -> Result<Vec<Particle>, E> {
+    let normal = standard_normal();
+    let first: Vec<Vec<f64>> = (0..n)
+        .map(|_| (0..dim).map(|_| normal.sample(rng)).collect())
+        .collect();
+    let d = distances(&first.iter().map(|z| to_cube(z)).collect::<Vec<_>>())?;
+    Ok(first
+        .into_iter()
+        .zip(d)
+        .map(|(z, distance)| Particle {
+            z,
+            weight: 1.0 / n as f64,
+            distance,
+        })
+        .collect())
 }
 
 struct Batch {
@@ -184,7 +224,7 @@ fn generation<E>(
     n: usize,
     budget: usize,
     rng: &mut StreamRng,
-    distances: &mut dyn FnMut(&[Vec<f64>]) -> Result<Vec<f64>, E>,
+    distances: &mut Distances<E>,
 ) -> Result<Batch, E> {
     let points: Vec<&[f64]> = previous.iter().map(|p| p.z.as_slice()).collect();
     let weights: Vec<f64> = previous.iter().map(|p| p.weight).collect();
@@ -195,12 +235,18 @@ fn generation<E>(
         let rate = (accepted.len() + 1) as f64 / (proposed + 2) as f64;
         let want = ((n - accepted.len()) as f64 / rate.max(0.02)).ceil() as usize;
         let size = want.clamp(n - accepted.len(), 4 * n).min(budget - proposed);
-        let zs: Vec<Vec<f64>> = (0..size).map(|_| kernel.sample(&pick(previous, rng).z, rng)).collect();
+        let zs: Vec<Vec<f64>> = (0..size)
+            .map(|_| kernel.sample(&pick(previous, rng).z, rng))
+            .collect();
         let d = distances(&zs.iter().map(|z| to_cube(z)).collect::<Vec<_>>())?;
         proposed += size;
         for (z, distance) in zs.into_iter().zip(d) {
             if distance <= tolerance && accepted.len() < n {
-                accepted.push(Particle { z, weight: 0.0, distance });
+                accepted.push(Particle {
+                    z,
+                    weight: 0.0,
+                    distance,
+                });
             }
         }
     }
@@ -228,7 +274,10 @@ fn weigh(particles: &mut [Particle], previous: &[Particle], kernel: &Kernel) {
         .iter()
         .map(|p| {
             let prior = -0.5 * p.z.iter().map(|z| z * z).sum::<f64>();
-            let terms: Vec<f64> = previous.iter().map(|j| j.weight.ln() + kernel.log_density(&p.z, &j.z)).collect();
+            let terms: Vec<f64> = previous
+                .iter()
+                .map(|j| j.weight.ln() + kernel.log_density(&p.z, &j.z))
+                .collect();
             prior - log_sum_exp(&terms)
         })
         .collect();
@@ -237,7 +286,11 @@ fn weigh(particles: &mut [Particle], previous: &[Particle], kernel: &Kernel) {
     let total: f64 = raw.iter().sum();
     let n = particles.len() as f64;
     for (p, w) in particles.iter_mut().zip(raw) {
-        p.weight = if total > 0.0 && total.is_finite() { w / total } else { 1.0 / n };
+        p.weight = if total > 0.0 && total.is_finite() {
+            w / total
+        } else {
+            1.0 / n
+        };
     }
 }
 
@@ -280,9 +333,17 @@ mod tests {
     fn run_toy(seed: u64) -> Population {
         // One parameter; the distance is 0 on [0.3, 0.4] and grows outside it: the ABC
         // posterior is the uniform prior restricted to [0.3, 0.4].
-        let settings = Settings { population: 200, budget: 4000, seed, ..Settings::default() };
+        let settings = Settings {
+            population: 200,
+            budget: 4000,
+            seed,
+            ..Settings::default()
+        };
         let mut distance = |points: &[Vec<f64>]| -> Result<Vec<f64>, ()> {
-            Ok(points.iter().map(|u| (0.3 - u[0]).max(u[0] - 0.4).max(0.0)).collect())
+            Ok(points
+                .iter()
+                .map(|u| (0.3 - u[0]).max(u[0] - 0.4).max(0.0))
+                .collect())
         };
         run(1, &settings, &mut distance, &mut |_| {}).unwrap()
     }
@@ -294,7 +355,11 @@ mod tests {
         assert_eq!(pop.particles.len(), 200);
         assert!(pop.particles.iter().all(|p| p.distance == 0.0));
         let values: Vec<(f64, f64)> = pop.particles.iter().map(|p| (p.u()[0], p.weight)).collect();
-        let (lo, mid, hi) = (weighted_quantile(&values, 0.05), weighted_quantile(&values, 0.5), weighted_quantile(&values, 0.95));
+        let (lo, mid, hi) = (
+            weighted_quantile(&values, 0.05),
+            weighted_quantile(&values, 0.5),
+            weighted_quantile(&values, 0.95),
+        );
         assert!((0.3..0.32).contains(&lo), "p05 {lo}");
         assert!((0.33..0.37).contains(&mid), "p50 {mid}");
         assert!((0.38..=0.4).contains(&hi), "p95 {hi}");
@@ -306,8 +371,14 @@ mod tests {
     fn is_deterministic_for_a_seed_and_stops_at_the_budget() {
         assert_eq!(run_toy(9), run_toy(9));
         assert_ne!(run_toy(9).particles, run_toy(10).particles);
-        let settings = Settings { population: 50, budget: 120, ..Settings::default() };
-        let mut distance = |points: &[Vec<f64>]| -> Result<Vec<f64>, ()> { Ok(points.iter().map(|u| u[0] + u[1]).collect()) };
+        let settings = Settings {
+            population: 50,
+            budget: 120,
+            ..Settings::default()
+        };
+        let mut distance = |points: &[Vec<f64>]| -> Result<Vec<f64>, ()> {
+            Ok(points.iter().map(|u| u[0] + u[1]).collect())
+        };
         let pop = run(2, &settings, &mut distance, &mut |_| {}).unwrap();
         assert_eq!(pop.stop, Stop::Budget);
         assert!(pop.simulated <= 120);
@@ -318,14 +389,32 @@ mod tests {
     fn follows_a_ridge_where_parameters_trade_off() {
         // The distance is 0 on the band |u0 - u1| <= 0.05, 0.2 <= u0 <= 0.8: the posterior
         // is uniform on it, so u0's marginal is uniform on [0.2, 0.8].
-        let settings = Settings { population: 300, budget: 20_000, seed: 3, ..Settings::default() };
+        let settings = Settings {
+            population: 300,
+            budget: 20_000,
+            seed: 3,
+            ..Settings::default()
+        };
         let mut distance = |points: &[Vec<f64>]| -> Result<Vec<f64>, ()> {
-            Ok(points.iter().map(|u| ((u[0] - u[1]).abs() - 0.05).max(0.0) + (0.2 - u[0]).max(u[0] - 0.8).max(0.0)).collect())
+            Ok(points
+                .iter()
+                .map(|u| {
+                    ((u[0] - u[1]).abs() - 0.05).max(0.0) + (0.2 - u[0]).max(u[0] - 0.8).max(0.0)
+                })
+                .collect())
         };
         let pop = run(2, &settings, &mut distance, &mut |_| {}).unwrap();
         assert_eq!(pop.stop, Stop::Exact, "{:?}", pop.generations);
         let values: Vec<(f64, f64)> = pop.particles.iter().map(|p| (p.u()[0], p.weight)).collect();
         let q = |p| weighted_quantile(&values, p);
-        assert!((q(0.05) - 0.23).abs() < 0.04 && (q(0.5) - 0.5).abs() < 0.05 && (q(0.95) - 0.77).abs() < 0.04, "{} {} {}", q(0.05), q(0.5), q(0.95));
+        assert!(
+            (q(0.05) - 0.23).abs() < 0.04
+                && (q(0.5) - 0.5).abs() < 0.05
+                && (q(0.95) - 0.77).abs() < 0.04,
+            "{} {} {}",
+            q(0.05),
+            q(0.5),
+            q(0.95)
+        );
     }
 }

@@ -19,20 +19,41 @@ pub struct Override {
 enum Place {
     Model(String),
     /// `[[kind]]` with `key = id`, and the rest of the path inside it.
-    Entity { kind: String, key: &'static str, id: String, rest: Vec<String> },
+    Entity {
+        kind: String,
+        key: &'static str,
+        id: String,
+        rest: Vec<String>,
+    },
 }
 
 /// The text of a scenario that extends `extends` (as written in the file), renames it
 /// `name`, and sets every override. `header` is written first, as comments.
-pub fn scenario_text(base: &Scenario, extends: &str, name: &str, header: &str, overrides: &[Override]) -> String {
+pub fn scenario_text(
+    base: &Scenario,
+    extends: &str,
+    name: &str,
+    header: &str,
+    overrides: &[Override],
+) -> String {
     let resolved: Table = base.resolved_toml.parse().unwrap_or_default();
     let mut out = String::new();
     for line in header.lines() {
         out.push_str(&format!("# {line}\n").replace("# \n", "#\n"));
     }
-    out.push_str(&format!("\n[scenario]\nextends = {}\nname = {}\n", quote(extends), quote(name)));
-    let placed: Vec<(Place, &Override)> = overrides.iter().filter_map(|o| place(base, &o.path).map(|p| (p, o))).collect();
-    let model: Vec<_> = placed.iter().filter(|(p, _)| matches!(p, Place::Model(_))).collect();
+    out.push_str(&format!(
+        "\n[scenario]\nextends = {}\nname = {}\n",
+        quote(extends),
+        quote(name)
+    ));
+    let placed: Vec<(Place, &Override)> = overrides
+        .iter()
+        .filter_map(|o| place(base, &o.path).map(|p| (p, o)))
+        .collect();
+    let model: Vec<_> = placed
+        .iter()
+        .filter(|(p, _)| matches!(p, Place::Model(_)))
+        .collect();
     if !model.is_empty() {
         out.push_str("\n[model]\n");
         for (p, o) in model {
@@ -57,20 +78,42 @@ pub fn scenario_text(base: &Scenario, extends: &str, name: &str, header: &str, o
 
 /// The overridden fields of one entity; a capacity schedule is written whole, with its
 /// overridden steps replaced.
-fn entity_fields(resolved: &Table, kind: &str, key: &str, id: &str, placed: &[(Place, &Override)]) -> String {
+fn entity_fields(
+    resolved: &Table,
+    kind: &str,
+    key: &str,
+    id: &str,
+    placed: &[(Place, &Override)],
+) -> String {
     let mut out = String::new();
     let mut schedule: Option<Value> = None;
     let mut notes = Vec::new();
     for (p, o) in placed {
-        let Place::Entity { kind: k, id: i, rest, .. } = p else { continue };
+        let Place::Entity {
+            kind: k,
+            id: i,
+            rest,
+            ..
+        } = p
+        else {
+            continue;
+        };
         if k != kind || i != id {
             continue;
         }
         match rest.as_slice() {
             [field] => out.push_str(&format!("{field} = {}  # {}\n", value(&o.spec), o.comment)),
             [s, step, field] if s == "schedule" => {
-                let steps = schedule.get_or_insert_with(|| entity(resolved, kind, key, id).and_then(|e| e.get("schedule").cloned()).unwrap_or(Value::Array(Vec::new())));
-                let slot = step.parse::<usize>().ok().and_then(|n| steps.get_mut(n)).and_then(Value::as_table_mut);
+                let steps = schedule.get_or_insert_with(|| {
+                    entity(resolved, kind, key, id)
+                        .and_then(|e| e.get("schedule").cloned())
+                        .unwrap_or(Value::Array(Vec::new()))
+                });
+                let slot = step
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|n| steps.get_mut(n))
+                    .and_then(Value::as_table_mut);
                 if let Some(t) = slot {
                     t.insert(field.clone(), value(&o.spec));
                     notes.push(format!("schedule[{step}].{field}: {}", o.comment));
@@ -94,7 +137,10 @@ fn entity_fields(resolved: &Table, kind: &str, key: &str, id: &str, placed: &[(P
 
 fn entity<'a>(resolved: &'a Table, kind: &str, key: &str, id: &str) -> Option<&'a Table> {
     let items = resolved.get(kind)?.as_array()?;
-    items.iter().filter_map(Value::as_table).find(|t| t.get(key).and_then(Value::as_str) == Some(id))
+    items
+        .iter()
+        .filter_map(Value::as_table)
+        .find(|t| t.get(key).and_then(Value::as_str) == Some(id))
 }
 
 /// The table and key behind a parameter path, matching the longest id of the scenario.
@@ -110,10 +156,20 @@ fn place(s: &Scenario, path: &str) -> Option<Place> {
     };
     let id = ids
         .into_iter()
-        .filter(|id| tail.len() > id.len() && tail.starts_with(id) && tail.as_bytes()[id.len()] == b'.')
+        .filter(|id| {
+            tail.len() > id.len() && tail.starts_with(id) && tail.as_bytes()[id.len()] == b'.'
+        })
         .max_by_key(|id| id.len())?;
-    let rest = tail[id.len() + 1..].split('.').map(str::to_string).collect();
-    Some(Place::Entity { kind: head.to_string(), key, id: id.to_string(), rest })
+    let rest = tail[id.len() + 1..]
+        .split('.')
+        .map(str::to_string)
+        .collect();
+    Some(Place::Entity {
+        kind: head.to_string(),
+        key,
+        id: id.to_string(),
+        rest,
+    })
 }
 
 fn quote(s: &str) -> String {
@@ -159,9 +215,18 @@ fn value(spec: &DistSpec) -> Value {
             set("min", min);
             set("mode", mode);
             set("max", max);
-            if matches!(spec, DistSpec::Pert { .. }) { "pert" } else { "triangular" }
+            if matches!(spec, DistSpec::Pert { .. }) {
+                "pert"
+            } else {
+                "triangular"
+            }
         }
-        DistSpec::Beta { alpha, beta, min, max } => {
+        DistSpec::Beta {
+            alpha,
+            beta,
+            min,
+            max,
+        } => {
             set("alpha", alpha);
             set("beta", beta);
             set("min", min);
@@ -185,8 +250,16 @@ mod tests {
 
     #[test]
     fn distributions_are_written_inline_and_rounded() {
-        let v = value(&DistSpec::Normal { mean: 0.412345, sd: 0.05, min: 0.25, max: f64::INFINITY });
-        assert_eq!(v.to_string(), "{ dist = \"normal\", mean = 0.4123, sd = 0.05, min = 0.25 }");
+        let v = value(&DistSpec::Normal {
+            mean: 0.412345,
+            sd: 0.05,
+            min: 0.25,
+            max: f64::INFINITY,
+        });
+        assert_eq!(
+            v.to_string(),
+            "{ dist = \"normal\", mean = 0.4123, sd = 0.05, min = 0.25 }"
+        );
         assert_eq!(value(&DistSpec::Fixed(2.0)).to_string(), "2.0");
         assert_eq!(round(123_456.0), 123_500.0);
     }

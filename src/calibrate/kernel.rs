@@ -20,7 +20,9 @@ impl Kernel {
     /// Twice the weighted covariance of `points` (weights summing to 1).
     pub fn from_population(points: &[&[f64]], weights: &[f64]) -> Kernel {
         let dim = points.first().map_or(0, |p| p.len());
-        let mean: Vec<f64> = (0..dim).map(|k| points.iter().zip(weights).map(|(p, w)| w * p[k]).sum()).collect();
+        let mean: Vec<f64> = (0..dim)
+            .map(|k| points.iter().zip(weights).map(|(p, w)| w * p[k]).sum())
+            .collect();
         let mut cov = vec![vec![0.0; dim]; dim];
         for (p, w) in points.iter().zip(weights) {
             for a in 0..dim {
@@ -32,7 +34,9 @@ impl Kernel {
         for (a, row) in cov.iter_mut().enumerate() {
             row[a] += JITTER;
         }
-        Kernel { lower: cholesky(&cov).unwrap_or_else(|| diagonal(&cov)) }
+        Kernel {
+            lower: cholesky(&cov).unwrap_or_else(|| diagonal(&cov)),
+        }
     }
 
     /// `center` moved by one draw of the kernel.
@@ -62,7 +66,12 @@ impl Kernel {
 /// The standard normal, as a validated distribution (its quantile is exact to machine
 /// precision, its sampler that of rand_distr).
 pub fn standard_normal() -> Distribution {
-    let spec = DistSpec::Normal { mean: 0.0, sd: 1.0, min: f64::NEG_INFINITY, max: f64::INFINITY };
+    let spec = DistSpec::Normal {
+        mean: 0.0,
+        sd: 1.0,
+        min: f64::NEG_INFINITY,
+        max: f64::INFINITY,
+    };
     Distribution::new(spec).unwrap_or_else(|_| Distribution::fixed(0.0))
 }
 
@@ -96,7 +105,17 @@ fn cholesky(a: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
 fn diagonal(a: &[Vec<f64>]) -> Vec<Vec<f64>> {
     let n = a.len();
     (0..n)
-        .map(|i| (0..n).map(|j| if i == j { a[i][i].max(JITTER).sqrt() } else { 0.0 }).collect())
+        .map(|i| {
+            (0..n)
+                .map(|j| {
+                    if i == j {
+                        a[i][i].max(JITTER).sqrt()
+                    } else {
+                        0.0
+                    }
+                })
+                .collect()
+        })
         .collect()
 }
 
@@ -109,16 +128,29 @@ mod tests {
     #[test]
     fn samples_have_twice_the_population_covariance() {
         // A population on the line y = x (correlation 1) with variance 1 per coordinate.
-        let points: Vec<Vec<f64>> = (0..200).map(|i| (i as f64 - 99.5) / 57.735).map(|x| vec![x, x]).collect();
+        let points: Vec<Vec<f64>> = (0..200)
+            .map(|i| (i as f64 - 99.5) / 57.735)
+            .map(|x| vec![x, x])
+            .collect();
         let refs: Vec<&[f64]> = points.iter().map(Vec::as_slice).collect();
         let kernel = Kernel::from_population(&refs, &vec![1.0 / 200.0; 200]);
         let mut rng = StreamRng::seed_from_u64(3);
-        let draws: Vec<Vec<f64>> = (0..20_000).map(|_| kernel.sample(&[0.0, 0.0], &mut rng)).collect();
+        let draws: Vec<Vec<f64>> = (0..20_000)
+            .map(|_| kernel.sample(&[0.0, 0.0], &mut rng))
+            .collect();
         let var = |k: usize| draws.iter().map(|d| d[k] * d[k]).sum::<f64>() / draws.len() as f64;
         let cov = draws.iter().map(|d| d[0] * d[1]).sum::<f64>() / draws.len() as f64;
-        assert!((var(0) - 2.0).abs() < 0.1 && (var(1) - 2.0).abs() < 0.1, "{} {}", var(0), var(1));
+        assert!(
+            (var(0) - 2.0).abs() < 0.1 && (var(1) - 2.0).abs() < 0.1,
+            "{} {}",
+            var(0),
+            var(1)
+        );
         assert!((cov - 2.0).abs() < 0.1, "{cov}");
         // Along the line the density falls slowly, across it fast.
-        assert!(kernel.log_density(&[1.0, 1.0], &[0.0, 0.0]) > kernel.log_density(&[0.3, -0.3], &[0.0, 0.0]));
+        assert!(
+            kernel.log_density(&[1.0, 1.0], &[0.0, 0.0])
+                > kernel.log_density(&[0.3, -0.3], &[0.0, 0.0])
+        );
     }
 }

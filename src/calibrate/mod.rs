@@ -11,8 +11,8 @@
 //! Method and choices: `docs/calibration.md`.
 
 pub mod abc;
-pub mod kernel;
 pub mod emit;
+pub mod kernel;
 pub mod prior;
 pub mod write;
 
@@ -40,18 +40,30 @@ pub struct Problem<'a> {
 impl Problem<'_> {
     /// Parameter values at a point of the unit cube.
     pub fn values(&self, u: &[f64]) -> Vec<f64> {
-        self.priors.iter().zip(u).map(|(p, &u)| p.value_at(u)).collect()
+        self.priors
+            .iter()
+            .zip(u)
+            .map(|(p, &u)| p.value_at(u))
+            .collect()
     }
 
     /// The median over runs of every fitted target, at each point (`[point][target]`).
-    pub fn medians(&self, points: &[Vec<f64>], progress: &dyn Progress) -> Result<Vec<Vec<f64>>, StudyError> {
+    pub fn medians(
+        &self,
+        points: &[Vec<f64>],
+        progress: &dyn Progress,
+    ) -> Result<Vec<Vec<f64>>, StudyError> {
         let ids: Vec<_> = self.priors.iter().map(|p| p.id).collect();
         let rows: Vec<Vec<f64>> = points.iter().map(|u| self.values(u)).collect();
         let plan = Plan::from_rows("calibrate", &ids, &rows, self.runs, self.seed);
         let outcomes: Vec<Outcome> = self.targets.iter().map(|t| t.outcome.clone()).collect();
         let values = driver::simulate(self.scenario, &plan, &outcomes, self.threads, progress)?;
         Ok((0..values.points)
-            .map(|p| (0..values.outcomes).map(|o| median(values.runs_of(p, o))).collect())
+            .map(|p| {
+                (0..values.outcomes)
+                    .map(|o| median(values.runs_of(p, o)))
+                    .collect()
+            })
             .collect())
     }
 }
@@ -66,7 +78,11 @@ fn median(values: &[f64]) -> f64 {
 /// normalized violation (0 when every median meets its record).
 pub fn distance(targets: &[Target], medians: &[f64]) -> f64 {
     let n = targets.len().max(1) as f64;
-    let sum: f64 = targets.iter().zip(medians).map(|(t, &m)| t.comparison.violation(m).powi(2)).sum();
+    let sum: f64 = targets
+        .iter()
+        .zip(medians)
+        .map(|(t, &m)| t.comparison.violation(m).powi(2))
+        .sum();
     (sum / n).sqrt()
 }
 
@@ -98,7 +114,11 @@ impl Calibration {
     /// Each particle's value of parameter `k` with its weight.
     pub fn weighted(&self, k: usize) -> Vec<(f64, f64)> {
         let particles = &self.population.particles;
-        self.values.iter().zip(particles).map(|(v, p)| (v[k], p.weight)).collect()
+        self.values
+            .iter()
+            .zip(particles)
+            .map(|(v, p)| (v[k], p.weight))
+            .collect()
     }
 
     /// Weighted posterior mean, sd and 5/50/95% quantiles of every parameter, beside its prior.
@@ -131,9 +151,18 @@ impl Calibration {
     /// the one nearest the posterior medians (each parameter in units of its posterior sd).
     pub fn representative(&self) -> usize {
         let summaries = self.summaries();
-        let best = self.population.particles.iter().map(|p| p.distance).fold(f64::INFINITY, f64::min);
+        let best = self
+            .population
+            .particles
+            .iter()
+            .map(|p| p.distance)
+            .fold(f64::INFINITY, f64::min);
         let gap = |values: &[f64]| -> f64 {
-            values.iter().zip(&summaries).map(|(v, s)| ((v - s.p50) / s.sd.max(f64::MIN_POSITIVE)).powi(2)).sum()
+            values
+                .iter()
+                .zip(&summaries)
+                .map(|(v, s)| ((v - s.p50) / s.sd.max(f64::MIN_POSITIVE)).powi(2))
+                .sum()
         };
         (0..self.values.len())
             .filter(|&i| self.population.particles[i].distance <= best)
@@ -159,7 +188,11 @@ impl Calibration {
                     emit::round(s.p95),
                     s.prior
                 );
-                emit::Override { path: s.path.clone(), spec: DistSpec::Fixed(value), comment }
+                emit::Override {
+                    path: s.path.clone(),
+                    spec: DistSpec::Fixed(value),
+                    comment,
+                }
             })
             .collect()
     }
@@ -174,13 +207,27 @@ pub fn calibrate(
     observe: &mut dyn FnMut(&abc::Generation),
 ) -> Result<Calibration, StudyError> {
     if problem.targets.is_empty() || problem.priors.is_empty() {
-        return Err(StudyError::Invalid("a calibration needs at least one parameter and one fitted target".into()));
+        return Err(StudyError::Invalid(
+            "a calibration needs at least one parameter and one fitted target".into(),
+        ));
     }
     let mut distances = |points: &[Vec<f64>]| -> Result<Vec<f64>, StudyError> {
         let medians = problem.medians(points, progress)?;
-        Ok(medians.iter().map(|m| distance(&problem.targets, m)).collect())
+        Ok(medians
+            .iter()
+            .map(|m| distance(&problem.targets, m))
+            .collect())
     };
     let population = abc::run(problem.priors.len(), settings, &mut distances, observe)?;
-    let values = population.particles.iter().map(|p| problem.values(&p.u())).collect();
-    Ok(Calibration { priors: problem.priors.clone(), population, values, settings: *settings })
+    let values = population
+        .particles
+        .iter()
+        .map(|p| problem.values(&p.u()))
+        .collect();
+    Ok(Calibration {
+        priors: problem.priors.clone(),
+        population,
+        values,
+        settings: *settings,
+    })
 }

@@ -15,11 +15,16 @@ pub struct Spec {
 impl Spec {
     /// Reads `PATH` or `PATH=LOW:HIGH`, checking the path against `scenario`.
     pub fn parse(text: &str, scenario: &Scenario) -> Result<Spec, StudyError> {
-        let bad = |reason: &str| StudyError::BadSpec { spec: text.to_string(), reason: reason.to_string() };
+        let bad = |reason: &str| StudyError::BadSpec {
+            spec: text.to_string(),
+            reason: reason.to_string(),
+        };
         let (path, range) = match text.split_once('=') {
             None => (text.trim(), None),
             Some((path, range)) => {
-                let (low, high) = range.split_once(':').ok_or_else(|| bad("write the range as LOW:HIGH, e.g. 0.5:4"))?;
+                let (low, high) = range
+                    .split_once(':')
+                    .ok_or_else(|| bad("write the range as LOW:HIGH, e.g. 0.5:4"))?;
                 let num = |s: &str| s.trim().parse::<f64>().ok().filter(|x| x.is_finite());
                 let (Some(low), Some(high)) = (num(low), num(high)) else {
                     return Err(bad("LOW and HIGH must be finite numbers"));
@@ -37,7 +42,10 @@ impl Spec {
                 "the scenario fixes it at {value}, so it has no prior; give a range, e.g. {path}=LOW:HIGH"
             )));
         }
-        Ok(Spec { path: path.to_string(), range })
+        Ok(Spec {
+            path: path.to_string(),
+            range,
+        })
     }
 }
 
@@ -62,18 +70,28 @@ pub fn priors(scenario: &Scenario, paths: &[String]) -> Result<Vec<Prior>, Study
         .iter()
         .map(|path| {
             let id = find(scenario, path)?;
-            Ok(Prior { path: path.clone(), id, dist: scenario.param(id).dist.clone() })
+            Ok(Prior {
+                path: path.clone(),
+                id,
+                dist: scenario.param(id).dist.clone(),
+            })
         })
         .collect()
 }
 
 fn find(scenario: &Scenario, path: &str) -> Result<ParamId, StudyError> {
     scenario.param_by_path(path).ok_or_else(|| {
-        let near = crate::scenario::diagnostic::nearest(path, scenario.params.iter().map(|p| p.path.as_str()));
+        let near = crate::scenario::diagnostic::nearest(
+            path,
+            scenario.params.iter().map(|p| p.path.as_str()),
+        );
         let help = match near {
             Some(n) => format!("; did you mean `{n}`? (`exportsim params SCENARIO` lists them)"),
             None => "; `exportsim params SCENARIO` lists them".to_string(),
         };
-        StudyError::UnknownParam { path: path.to_string(), help }
+        StudyError::UnknownParam {
+            path: path.to_string(),
+            help,
+        }
     })
 }

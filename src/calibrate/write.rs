@@ -13,7 +13,9 @@ fn num(x: f64) -> String {
 /// `posterior.csv`: one row per accepted particle: its weight, distance and parameter values.
 pub fn posterior_csv(c: &Calibration, w: impl Write) -> csv::Result<()> {
     let mut out = csv::Writer::from_writer(w);
-    let header = ["particle", "weight", "distance"].into_iter().map(String::from);
+    let header = ["particle", "weight", "distance"]
+        .into_iter()
+        .map(String::from);
     out.write_record(header.chain(c.priors.iter().map(|p| p.path.clone())))?;
     for (i, (p, values)) in c.population.particles.iter().zip(&c.values).enumerate() {
         let mut row = vec![i.to_string(), num(p.weight), num(p.distance)];
@@ -36,7 +38,11 @@ pub struct Context<'a> {
 /// `calibration.json`.
 pub fn json(c: &Calibration, ctx: &Context, w: impl Write) -> serde_json::Result<()> {
     let pop = &c.population;
-    let ids = |ts: &[Target]| ts.iter().map(|t| serde_json::json!({ "id": t.id, "outcome": t.outcome.text() })).collect::<Vec<_>>();
+    let ids = |ts: &[Target]| {
+        ts.iter()
+            .map(|t| serde_json::json!({ "id": t.id, "outcome": t.outcome.text() }))
+            .collect::<Vec<_>>()
+    };
     let value = serde_json::json!({
         "scenario": ctx.scenario,
         "scenario_hash": ctx.scenario_hash,
@@ -71,8 +77,16 @@ fn finite(x: f64) -> Option<f64> {
 
 /// The terminal table of posterior summaries.
 pub fn table(summaries: &[ParamSummary]) -> String {
-    let width = summaries.iter().map(|s| s.path.len()).max().unwrap_or(0).max(9);
-    let mut out = format!("{:width$}  {:>28}  {:>28}\n", "parameter", "prior median (90%)", "posterior median (90%)");
+    let width = summaries
+        .iter()
+        .map(|s| s.path.len())
+        .max()
+        .unwrap_or(0)
+        .max(9);
+    let mut out = format!(
+        "{:width$}  {:>28}  {:>28}\n",
+        "parameter", "prior median (90%)", "posterior median (90%)"
+    );
     for s in summaries {
         let cell = |m: f64, a: f64, b: f64| format!("{} ({} to {})", v(m), v(a), v(b));
         out.push_str(&format!(

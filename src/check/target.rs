@@ -24,11 +24,21 @@ pub struct Target {
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Comparison {
-    Below { value: f64 },
-    Above { value: f64 },
-    Between { low: f64, high: f64 },
+    Below {
+        value: f64,
+    },
+    Above {
+        value: f64,
+    },
+    Between {
+        low: f64,
+        high: f64,
+    },
     /// Within `tolerance` of `value` (in the outcome's own units).
-    Near { value: f64, tolerance: f64 },
+    Near {
+        value: f64,
+        tolerance: f64,
+    },
 }
 
 impl Comparison {
@@ -68,7 +78,9 @@ impl Comparison {
         match *self {
             Comparison::Below { value } => format!("below {}", show(value)),
             Comparison::Above { value } => format!("above {}", show(value)),
-            Comparison::Between { low, high } => format!("between {} and {}", show(low), show(high)),
+            Comparison::Between { low, high } => {
+                format!("between {} and {}", show(low), show(high))
+            }
             Comparison::Near { value, tolerance } => {
                 format!("near {} (+/- {})", show(value), show(tolerance))
             }
@@ -79,7 +91,10 @@ impl Comparison {
 /// Checks the `[[target]]` tables of `resolved` against its validated `scenario`, reporting
 /// every problem at once, each placed in the file that set it.
 pub fn validate(resolved: &Resolved, scenario: &Scenario) -> Result<Vec<Target>, ScenarioError> {
-    let mut problems = Problems { resolved, list: Vec::new() };
+    let mut problems = Problems {
+        resolved,
+        list: Vec::new(),
+    };
     let mut seen = HashSet::new();
     let mut targets = Vec::new();
     for (i, raw) in resolved.raw.target.iter().enumerate() {
@@ -89,21 +104,35 @@ pub fn validate(resolved: &Resolved, scenario: &Scenario) -> Result<Vec<Target>,
         };
         if let Some(id) = raw.id.as_deref().filter(|id| !seen.insert(*id)) {
             let help = Some("give each target its own id");
-            problems.add(&path.clone().key("id"), format!("a second target with id `{id}`"), help);
+            problems.add(
+                &path.clone().key("id"),
+                format!("a second target with id `{id}`"),
+                help,
+            );
         }
         let outcome = outcome(scenario, raw, &path, &mut problems);
         let comparison = comparison(raw, &path, &mut problems);
         let id = required(raw.id.as_deref(), &path, "id", &mut problems);
         let source = required(raw.source.as_deref(), &path, "source", &mut problems);
-        if let (Some(outcome), Some(comparison), Some(id), Some(source)) = (outcome, comparison, id, source) {
+        if let (Some(outcome), Some(comparison), Some(id), Some(source)) =
+            (outcome, comparison, id, source)
+        {
             let fit = raw.fit.unwrap_or(true);
-            targets.push(Target { id, outcome, comparison, source, fit });
+            targets.push(Target {
+                id,
+                outcome,
+                comparison,
+                source,
+                fit,
+            });
         }
     }
     if problems.list.is_empty() {
         Ok(targets)
     } else {
-        Err(ScenarioError { diagnostics: problems.list })
+        Err(ScenarioError {
+            diagnostics: problems.list,
+        })
     }
 }
 
@@ -115,12 +144,19 @@ struct Problems<'a> {
 
 impl Problems<'_> {
     fn add(&mut self, at: &DocPath, message: impl Into<String>, help: Option<&str>) {
-        let d = self.resolved.diagnostic(at, format!("{at}: {}", message.into()));
+        let d = self
+            .resolved
+            .diagnostic(at, format!("{at}: {}", message.into()));
         self.list.push(d.with_help(help.map(str::to_string)));
     }
 }
 
-fn required(value: Option<&str>, path: &DocPath, key: &str, problems: &mut Problems) -> Option<String> {
+fn required(
+    value: Option<&str>,
+    path: &DocPath,
+    key: &str,
+    problems: &mut Problems,
+) -> Option<String> {
     match value {
         Some(v) if !v.trim().is_empty() => Some(v.trim().to_string()),
         Some(_) => {
@@ -138,7 +174,12 @@ fn required(value: Option<&str>, path: &DocPath, key: &str, problems: &mut Probl
     }
 }
 
-fn outcome(scenario: &Scenario, raw: &RawTarget, path: &DocPath, problems: &mut Problems) -> Option<Outcome> {
+fn outcome(
+    scenario: &Scenario,
+    raw: &RawTarget,
+    path: &DocPath,
+    problems: &mut Problems,
+) -> Option<Outcome> {
     let Some(text) = raw.outcome.as_deref() else {
         let help = "add e.g. outcome = \"units[chip=h20]@2024\" (see docs/outcomes.md)";
         problems.add(path, "missing `outcome`", Some(help));
@@ -160,15 +201,22 @@ fn outcome_diagnostic(resolved: &Resolved, at: &DocPath, e: &OutcomeError) -> Di
     let message = format!("{at}: {}", e.message);
     let help = e.help.clone();
     for source in &resolved.sources {
-        let Some((span, true)) = source.locate(at) else { continue };
+        let Some((span, true)) = source.locate(at) else {
+            continue;
+        };
         let inner = span.start + 1..span.end.saturating_sub(1);
-        let quoted = source.text.get(span.clone()).is_some_and(|s| s.starts_with(['"', '\'']));
+        let quoted = source
+            .text
+            .get(span.clone())
+            .is_some_and(|s| s.starts_with(['"', '\'']));
         let place = if quoted && source.text.get(inner.clone()) == Some(e.text.as_str()) {
             inner.start + e.span.start..inner.start + e.span.end.max(e.span.start + 1)
         } else {
             span
         };
-        return Diagnostic::error(&source.path, message).at(source, Some(place)).with_help(help);
+        return Diagnostic::error(&source.path, message)
+            .at(source, Some(place))
+            .with_help(help);
     }
     resolved.diagnostic(at, message).with_help(help)
 }
@@ -185,25 +233,40 @@ fn comparison(raw: &RawTarget, path: &DocPath, problems: &mut Problems) -> Optio
     .collect();
     if raw.tolerance.is_some() && raw.near.is_none() {
         let help = Some("`tolerance` goes with `near = x`; for bounds use below, above or between");
-        problems.add(&path.clone().key("tolerance"), "`tolerance` needs `near`", help);
+        problems.add(
+            &path.clone().key("tolerance"),
+            "`tolerance` needs `near`",
+            help,
+        );
         return None;
     }
     match given.as_slice() {
         [] => {
-            let help = Some("add one of: below = x, above = x, between = [low, high], near = x with tolerance = t");
+            let help = Some(
+                "add one of: below = x, above = x, between = [low, high], near = x with tolerance = t",
+            );
             problems.add(path, "missing a comparison", help);
             None
         }
         [one] => one_comparison(raw, one, &path.clone().key(one), problems),
         many => {
             let message = format!("give one comparison, not {}", many.join(" and "));
-            problems.add(&path.clone().key(many[1]), message, Some("for a range use between = [low, high]"));
+            problems.add(
+                &path.clone().key(many[1]),
+                message,
+                Some("for a range use between = [low, high]"),
+            );
             None
         }
     }
 }
 
-fn one_comparison(raw: &RawTarget, kind: &str, at: &DocPath, problems: &mut Problems) -> Option<Comparison> {
+fn one_comparison(
+    raw: &RawTarget,
+    kind: &str,
+    at: &DocPath,
+    problems: &mut Problems,
+) -> Option<Comparison> {
     let mut finite = |x: Option<f64>| match x {
         Some(x) if !x.is_finite() => {
             problems.add(at, format!("must be a finite number, not {x}"), None);
@@ -221,19 +284,36 @@ fn one_comparison(raw: &RawTarget, kind: &str, at: &DocPath, problems: &mut Prob
 
 fn between(ends: &[f64], at: &DocPath, problems: &mut Problems) -> Option<Comparison> {
     let [low, high] = ends else {
-        problems.add(at, format!("needs two numbers [low, high], got {}", ends.len()), None);
+        problems.add(
+            at,
+            format!("needs two numbers [low, high], got {}", ends.len()),
+            None,
+        );
         return None;
     };
     if !low.is_finite() || !high.is_finite() {
-        problems.add(at, "both ends must be finite numbers", Some("for a one-sided bound use below or above"));
+        problems.add(
+            at,
+            "both ends must be finite numbers",
+            Some("for a one-sided bound use below or above"),
+        );
         return None;
     }
     if low >= high {
-        let message = format!("the interval [{low}, {high}] is empty: the low end must be below the high end");
-        problems.add(at, message, Some("for a single value use near = x with a tolerance"));
+        let message = format!(
+            "the interval [{low}, {high}] is empty: the low end must be below the high end"
+        );
+        problems.add(
+            at,
+            message,
+            Some("for a single value use near = x with a tolerance"),
+        );
         return None;
     }
-    Some(Comparison::Between { low: *low, high: *high })
+    Some(Comparison::Between {
+        low: *low,
+        high: *high,
+    })
 }
 
 fn near(raw: &RawTarget, at: &DocPath, problems: &mut Problems) -> Option<Comparison> {
@@ -259,7 +339,10 @@ mod tests {
 
     #[test]
     fn violations_are_relative_to_the_nearest_edge() {
-        let c = Comparison::Between { low: 0.5, high: 0.8 };
+        let c = Comparison::Between {
+            low: 0.5,
+            high: 0.8,
+        };
         assert_eq!(c.violation(0.6), 0.0);
         assert!((c.violation(0.4) - 0.2).abs() < 1e-12);
         assert!((c.violation(1.0) - 0.25).abs() < 1e-12);
@@ -267,8 +350,14 @@ mod tests {
         assert!(below.holds(30_000.0) && !below.holds(30_001.0));
         assert!((below.violation(45_000.0) - 0.5).abs() < 1e-12);
         assert_eq!(Comparison::Above { value: 0.0 }.violation(-2.0), 2.0);
-        let near = Comparison::Near { value: 1e6, tolerance: 1.5e5 };
+        let near = Comparison::Near {
+            value: 1e6,
+            tolerance: 1.5e5,
+        };
         assert_eq!(near.bounds(), (8.5e5, 1.15e6));
-        assert_eq!(near.describe(|x| format!("{x}")), "near 1000000 (+/- 150000)");
+        assert_eq!(
+            near.describe(|x| format!("{x}")),
+            "near 1000000 (+/- 150000)"
+        );
     }
 }

@@ -9,12 +9,29 @@ fn num(x: f64) -> String {
     format!("{x}")
 }
 
-/// `check.csv`: one row per target.
+/// A bound, empty when there is none (an infinite end).
+fn bound(x: f64) -> String {
+    if x.is_finite() { num(x) } else { String::new() }
+}
+
+/// `check.csv`: one row per target; `low` and `high` are the bounds the median must lie
+/// within (empty when open).
 pub fn csv(report: &CheckReport, w: impl Write) -> csv::Result<()> {
     let mut out = csv::Writer::from_writer(w);
     out.write_record([
-        "id", "outcome", "record", "low", "high", "median", "p05", "p95", "mean", "pass", "violation",
-        "fit", "source",
+        "id",
+        "outcome",
+        "record",
+        "low",
+        "high",
+        "median",
+        "p05",
+        "p95",
+        "mean",
+        "pass",
+        "violation",
+        "fit",
+        "source",
     ])?;
     for r in &report.rows {
         let (low, high) = r.comparison.bounds();
@@ -23,8 +40,8 @@ pub fn csv(report: &CheckReport, w: impl Write) -> csv::Result<()> {
             r.id.clone(),
             r.outcome.clone(),
             r.comparison.describe(num),
-            num(low),
-            num(high),
+            bound(low),
+            bound(high),
             num(s.p50),
             num(s.p05),
             num(s.p95),

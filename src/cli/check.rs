@@ -51,7 +51,8 @@ fn study_failure(e: StudyError) -> Failure {
 
 /// Loads a scenario with its targets, printing warnings to stderr.
 fn load(path: &Path) -> Result<(Scenario, Vec<Target>), Failure> {
-    let (scenario, targets, warnings) = check::load(path).map_err(|e| Failure::Input(e.to_string()))?;
+    let (scenario, targets, warnings) =
+        check::load(path).map_err(|e| Failure::Input(e.to_string()))?;
     for w in warnings {
         let _ = write!(std::io::stderr(), "{w}");
     }
@@ -60,7 +61,10 @@ fn load(path: &Path) -> Result<(Scenario, Vec<Target>), Failure> {
 
 fn check_counts(runs: Option<u64>, threads: Option<usize>) -> Result<(), Failure> {
     if runs == Some(0) || runs.is_some_and(|r| r > crate::scenario::validate::MAX_RUNS) {
-        return Err(input(format!("--runs must be between 1 and {}", crate::scenario::validate::MAX_RUNS)));
+        return Err(input(format!(
+            "--runs must be between 1 and {}",
+            crate::scenario::validate::MAX_RUNS
+        )));
     }
     if threads.is_some_and(|t| t == 0 || t > 1024) {
         return Err(input("--threads must be between 1 and 1024"));
@@ -80,18 +84,26 @@ pub fn check(args: CheckArgs) -> Result<(), Failure> {
     }
     let runs = args.runs.unwrap_or(s.runs);
     let seed = args.seed.unwrap_or(s.seed);
-    let target = args.out.clone().unwrap_or_else(|| Path::new("output").join(format!("{}-check", s.name)));
+    let target = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(format!("{}-check", s.name)));
     let out = OutputDir::create(&target).map_err(|e| input(format!("{e:#}")))?;
     let bar = progress(runs, "runs", args.quiet);
     let started = std::time::Instant::now();
-    let report = check::check(&s, &targets, runs, seed, args.threads.unwrap_or(0), &bar).map_err(study_failure)?;
+    let report = check::check(&s, &targets, runs, seed, args.threads.unwrap_or(0), &bar)
+        .map_err(study_failure)?;
     bar.0.finish_and_clear();
     write_check(out.path(), &report)?;
     write_scenario(out.path(), &s)?;
     let dir = out.commit()?;
     if !args.quiet {
         say(&check::write::table(&report));
-        say(&format!("\n{runs} runs in {:.1} s; results in {}\n", started.elapsed().as_secs_f64(), dir.display()));
+        say(&format!(
+            "\n{runs} runs in {:.1} s; results in {}\n",
+            started.elapsed().as_secs_f64(),
+            dir.display()
+        ));
     }
     verdict(&report)
 }
@@ -101,7 +113,12 @@ fn verdict(report: &CheckReport) -> Result<(), Failure> {
     if report.all_pass() {
         return Ok(());
     }
-    let failed: Vec<&str> = report.rows.iter().filter(|r| !r.pass).map(|r| r.id.as_str()).collect();
+    let failed: Vec<&str> = report
+        .rows
+        .iter()
+        .filter(|r| !r.pass)
+        .map(|r| r.id.as_str())
+        .collect();
     Err(Failure::Runtime(anyhow::anyhow!(
         "{} of {} targets fail: {}",
         failed.len(),
@@ -114,7 +131,9 @@ fn verdict(report: &CheckReport) -> Result<(), Failure> {
 fn write_check(dir: &Path, report: &CheckReport) -> anyhow::Result<()> {
     let file = |name: &str| {
         let path = dir.join(name);
-        std::fs::File::create(&path).map(std::io::BufWriter::new).with_context(|| format!("cannot create {}", path.display()))
+        std::fs::File::create(&path)
+            .map(std::io::BufWriter::new)
+            .with_context(|| format!("cannot create {}", path.display()))
     };
     check::write::csv(report, file("check.csv")?).context("cannot write check.csv")?;
     check::write::json(report, file("check.json")?).context("cannot write check.json")?;
@@ -123,8 +142,15 @@ fn write_check(dir: &Path, report: &CheckReport) -> anyhow::Result<()> {
 
 /// The scenario as run, after `extends` (it also marks the directory as exportsim results).
 fn write_scenario(dir: &Path, s: &Scenario) -> anyhow::Result<()> {
-    let header = format!("# The scenario `{}` after `extends`, as run.\n# sha256 of the text below: {}\n\n", s.name, s.hash);
-    std::fs::write(dir.join(crate::report::outdir::MARKER), header + &s.resolved_toml).context("cannot write scenario.resolved.toml")
+    let header = format!(
+        "# The scenario `{}` after `extends`, as run.\n# sha256 of the text below: {}\n\n",
+        s.name, s.hash
+    );
+    std::fs::write(
+        dir.join(crate::report::outdir::MARKER),
+        header + &s.resolved_toml,
+    )
+    .context("cannot write scenario.resolved.toml")
 }
 
 /// Writes to stdout; a closed pipe is not an error.
@@ -145,8 +171,16 @@ fn progress(total: u64, unit: &str, quiet: bool) -> Bar {
     if quiet {
         return Bar(indicatif::ProgressBar::hidden());
     }
-    let bar = indicatif::ProgressBar::with_draw_target(Some(total), indicatif::ProgressDrawTarget::stderr());
-    let template = format!("{{spinner}} {{pos}}/{{len}} {unit} [{{bar:30}}] {{per_sec}} eta {{eta}}");
-    bar.set_style(indicatif::ProgressStyle::with_template(&template).expect("valid template").progress_chars("=> "));
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(total),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    let template =
+        format!("{{spinner}} {{pos}}/{{len}} {unit} [{{bar:30}}] {{per_sec}} eta {{eta}}");
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(&template)
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
     Bar(bar)
 }

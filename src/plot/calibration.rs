@@ -14,7 +14,7 @@ use plotters::prelude::*;
 use std::path::Path;
 
 const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
-const PRIOR: RGBColor = RGBColor(0xBB, 0xBB, 0xBB);
+const PRIOR: RGBColor = RGBColor(0x77, 0x77, 0x77);
 /// Histogram bins per panel.
 const BINS: usize = 30;
 /// Quasi-random prior points per panel (the prior histogram is exact to about 1/this).
@@ -44,16 +44,28 @@ pub fn size(panels: &[Panel]) -> (u32, u32) {
 
 /// The chart as an SVG document; `subtitle` says what was run.
 pub fn render_svg(panels: &[Panel], subtitle: &str) -> Result<String, PlotError> {
-    svg_with("prior_posterior", size(panels), |root| draw(root, panels, subtitle))
+    svg_with("prior_posterior", size(panels), |root| {
+        draw(root, panels, subtitle)
+    })
 }
 
 /// The chart as a PNG file at `path`.
 pub fn render_png(panels: &[Panel], subtitle: &str, path: &Path) -> Result<(), PlotError> {
-    png_with("prior_posterior", size(panels), path, |root| draw(root, panels, subtitle))
+    png_with("prior_posterior", size(panels), path, |root| {
+        draw(root, panels, subtitle)
+    })
 }
 
-pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, panels: &[Panel], subtitle: &str) -> DrawResult<DB> {
-    let body = frame::page(root, "Calibration: prior and posterior of each fitted parameter", subtitle)?;
+pub fn draw<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    panels: &[Panel],
+    subtitle: &str,
+) -> DrawResult<DB> {
+    let body = frame::page(
+        root,
+        "Calibration: prior and posterior of each fitted parameter",
+        subtitle,
+    )?;
     let (plot, side) = body.split_horizontally(body.dim_in_pixel().0 - LEGEND_WIDTH);
     let cols = columns(panels.len());
     let rows = panels.len().div_ceil(cols).max(1);
@@ -63,8 +75,8 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, panels: &[Panel],
         draw_panel(area, panel)?;
     }
     let entries = [
-        Entry::new(Key::Fill(PRIOR), "Prior"),
-        Entry::new(Key::Fill(style::lighter(BLUE, 0.45)), "Posterior"),
+        Entry::new(Key::Line(PRIOR, 2), "Prior density"),
+        Entry::new(Key::Fill(style::lighter(BLUE, 0.45)), "Posterior density"),
         Entry::new(Key::Note, "(weighted sample)"),
         Entry::new(Key::Line(BLUE, 3), "Posterior median"),
         Entry::new(Key::Dashed(BLUE), "Posterior 90%"),
@@ -79,7 +91,11 @@ fn x_range(p: &Panel) -> (f64, f64) {
         lo = lo.min(*x);
         hi = hi.max(*x);
     }
-    if hi > lo { (lo, hi) } else { (lo - 0.5, lo + 0.5) }
+    if hi > lo {
+        (lo, hi)
+    } else {
+        (lo - 0.5, lo + 0.5)
+    }
 }
 
 /// Densities per bin of the prior and the posterior over [lo, hi].
@@ -129,11 +145,37 @@ fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, p: &Panel) -> D
         let x0 = lo + i as f64 * width;
         Rectangle::new([(x0, 0.0), (x0 + width, h)], c.filled())
     };
-    chart.draw_series(prior.iter().enumerate().map(|(i, h)| bar(i, *h, PRIOR)))?;
-    chart.draw_series(post.iter().enumerate().map(|(i, h)| bar(i, *h, style::lighter(BLUE, 0.45))))?;
-    chart.draw_series(std::iter::once(PathElement::new(vec![(p.p50, 0.0), (p.p50, y1)], BLUE.stroke_width(3))))?;
+    chart.draw_series(
+        prior
+            .iter()
+            .enumerate()
+            .map(|(i, h)| bar(i, *h, style::lighter(PRIOR, 0.6))),
+    )?;
+    chart.draw_series(
+        post.iter()
+            .enumerate()
+            .map(|(i, h)| bar(i, *h, style::lighter(BLUE, 0.45))),
+    )?;
+    // The prior again as an outline, so it shows where the posterior covers it.
+    let steps = prior.iter().enumerate().flat_map(|(i, h)| {
+        let x0 = lo + i as f64 * width;
+        [(x0, *h), (x0 + width, *h)]
+    });
+    chart.draw_series(std::iter::once(PathElement::new(
+        steps.collect::<Vec<_>>(),
+        PRIOR.stroke_width(2),
+    )))?;
+    chart.draw_series(std::iter::once(PathElement::new(
+        vec![(p.p50, 0.0), (p.p50, y1)],
+        BLUE.stroke_width(3),
+    )))?;
     for x in [p.p05, p.p95] {
-        chart.draw_series(std::iter::once(DashedPathElement::new(vec![(x, 0.0), (x, y1)], 8, 5, BLUE.stroke_width(2))))?;
+        chart.draw_series(std::iter::once(DashedPathElement::new(
+            vec![(x, 0.0), (x, y1)],
+            8,
+            5,
+            BLUE.stroke_width(2),
+        )))?;
     }
     Ok(())
 }
@@ -147,13 +189,34 @@ mod tests {
     fn draws_prior_and_posterior_for_each_parameter() {
         let prior = Distribution::new(DistSpec::Uniform { min: 0.0, max: 4.0 }).unwrap();
         let posterior: Vec<(f64, f64)> = (0..100).map(|i| (1.0 + i as f64 / 100.0, 0.01)).collect();
-        let panel = Panel { path: "buyer.a.price_sensitivity".into(), prior, posterior, p05: 1.05, p50: 1.5, p95: 1.95 };
+        let panel = Panel {
+            path: "buyer.a.price_sensitivity".into(),
+            prior,
+            posterior,
+            p05: 1.05,
+            p50: 1.5,
+            p95: 1.95,
+        };
         let (prior_density, post_density) = histograms(&panel, 0.0, 4.0);
         let mass = |h: &[f64]| h.iter().sum::<f64>() * 4.0 / BINS as f64;
-        assert!((mass(&prior_density) - 1.0).abs() < 1e-9 && (mass(&post_density) - 1.0).abs() < 1e-9);
-        let panels = vec![panel.clone(), Panel { path: "model.taste_sd".into(), ..panel }];
+        assert!(
+            (mass(&prior_density) - 1.0).abs() < 1e-9 && (mass(&post_density) - 1.0).abs() < 1e-9
+        );
+        let panels = vec![
+            panel.clone(),
+            Panel {
+                path: "model.taste_sd".into(),
+                ..panel
+            },
+        ];
         let svg = render_svg(&panels, "Scenario test, seed 1").unwrap();
-        for text in ["buyer.a.price_sensitivity", "model.taste_sd", "Prior", "Posterior median", "seed 1"] {
+        for text in [
+            "buyer.a.price_sensitivity",
+            "model.taste_sd",
+            "Prior density",
+            "Posterior median",
+            "seed 1",
+        ] {
             assert!(svg.contains(text), "missing {text}");
         }
         assert_eq!(size(&panels), (1400, 700));

@@ -47,55 +47,108 @@ pub struct CalibrateArgs {
 }
 
 pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
+    let setup = setup(&args)?;
+    let seed = args.seed.unwrap_or(setup.base.seed);
+    let settings = abc::Settings {
+        population: args.population,
+        budget: args.budget,
+        seed,
+        ..abc::Settings::default()
+    };
+    let problem = Problem {
+        scenario: &setup.priors,
+        priors: prior::priors(&setup.priors, &setup.paths).map_err(study_failure)?,
+        targets: setup.fitted.clone(),
+        runs: args.runs,
+        seed,
+        threads: args.threads.unwrap_or(0),
+    };
+    announce(&args, &problem, setup.held_out.len());
+    let default = || Path::new("output").join(format!("{}-calibration", setup.base.name));
+    let target = args.out.clone().unwrap_or_else(default);
+    let out = OutputDir::create(&target).map_err(|e| input(format!("{e:#}")))?;
+    let started = std::time::Instant::now();
+    let result = sample(&problem, &settings, args.quiet)?;
+    let seconds = started.elapsed().as_secs_f64();
+    let report = write_outputs(&args, &setup, &result, &target, out.path())?;
+    let dir = out.commit()?;
+    if !args.quiet {
+        say(&summary(&result, seconds));
+        say(&format!(
+            "\nThe calibrated scenario against every target:\n\n{}",
+            check::write::table(&report)
+        ));
+        let file = dir.join("calibrated.toml");
+        say(&format!(
+            "\nresults in {}; the calibrated scenario is {}\n",
+            dir.display(),
+            file.display()
+        ));
+    }
+    Ok(())
+}
+
+/// The scenario, the one with the command line's priors, and the targets split in two.
+struct Setup {
+    base: Scenario,
+    priors: Scenario,
+    paths: Vec<String>,
+    fitted: Vec<Target>,
+    held_out: Vec<Target>,
+}
+
+fn setup(args: &CalibrateArgs) -> Result<Setup, Failure> {
     super::check_counts(Some(args.runs), args.threads)?;
     super::check_counts(args.check_runs, None)?;
     if args.population < 10 || args.budget < 2 * args.population {
-        return Err(input("--population must be at least 10 and --budget at least twice --population"));
+        return Err(input(
+            "--population must be at least 10 and --budget at least twice --population",
+        ));
     }
     let (base, targets) = load(&args.scenario)?;
     let paths = param_paths(&base, &args.params)?;
     let (fitted, held_out): (Vec<Target>, Vec<Target>) = targets.into_iter().partition(|t| t.fit);
     if fitted.is_empty() {
-        return Err(input("the scenario has no [[target]] to fit (targets with `fit = false` are held out)"));
+        return Err(input(
+            "the scenario has no [[target]] to fit (targets with `fit = false` are held out)",
+        ));
     }
-    let priors_scenario = with_priors(&args.scenario, &base, &args.params, &paths)?;
-    let priors = prior::priors(&priors_scenario, &paths).map_err(study_failure)?;
-    let seed = args.seed.unwrap_or(base.seed);
-    let settings = abc::Settings { population: args.population, budget: args.budget, seed, ..abc::Settings::default() };
-    let problem = Problem {
-        scenario: &priors_scenario,
+    let priors = with_priors(&args.scenario, &base, &args.params, &paths)?;
+    Ok(Setup {
+        base,
         priors,
-        targets: fitted.clone(),
-        runs: args.runs,
-        seed,
-        threads: args.threads.unwrap_or(0),
-    };
-    announce(&args, &problem, held_out.len());
-    let target = args.out.clone().unwrap_or_else(|| Path::new("output").join(format!("{}-calibration", base.name)));
-    let out = OutputDir::create(&target).map_err(|e| input(format!("{e:#}")))?;
-    let started = std::time::Instant::now();
-    let result = sample(&problem, &settings, args.quiet)?;
-    let seconds = started.elapsed().as_secs_f64();
+        paths,
+        fitted,
+        held_out,
+    })
+}
+
+/// Everything but the directory's commit: the sample, summaries and chart, the calibrated
+/// scenario, and its check against every target (returned).
+fn write_outputs(
+    args: &CalibrateArgs,
+    setup: &Setup,
+    result: &Calibration,
+    target: &Path,
+    dir: &Path,
+) -> Result<check::CheckReport, Failure> {
     let context = calibrate::write::Context {
-        scenario: &base.name,
-        scenario_hash: &base.hash,
+        scenario: &setup.base.name,
+        scenario_hash: &setup.base.hash,
         runs: args.runs,
-        fitted: &fitted,
-        held_out: &held_out,
+        fitted: &setup.fitted,
+        held_out: &setup.held_out,
     };
-    write_results(out.path(), &result, &context, &priors_scenario)?;
-    let extends = relative(&target, &args.scenario)?;
-    let calibrated = write_calibrated(out.path(), &base, &result, &extends)?;
-    let check_runs = args.check_runs.unwrap_or(base.runs);
-    let report = check::check(&calibrated.0, &calibrated.1, check_runs, seed, problem.threads, &()).map_err(study_failure)?;
-    write_check(out.path(), &report)?;
-    let dir = out.commit()?;
-    if !args.quiet {
-        say(&summary(&result, seconds));
-        say(&format!("\nThe calibrated scenario against every target:\n\n{}", check::write::table(&report)));
-        say(&format!("\nresults in {}; the calibrated scenario is {}\n", dir.display(), dir.join("calibrated.toml").display()));
-    }
-    Ok(())
+    write_results(dir, result, &context, &setup.priors)?;
+    let extends = relative(target, &args.scenario)?;
+    let (scenario, targets) = write_calibrated(dir, &setup.base, result, &extends)?;
+    let runs = args.check_runs.unwrap_or(setup.base.runs);
+    let seed = result.settings.seed;
+    let threads = args.threads.unwrap_or(0);
+    let report =
+        check::check(&scenario, &targets, runs, seed, threads, &()).map_err(study_failure)?;
+    write_check(dir, &report)?;
+    Ok(report)
 }
 
 /// The `--param` paths, each once.
@@ -113,20 +166,38 @@ fn param_paths(s: &Scenario, specs: &[String]) -> Result<Vec<String>, Failure> {
 
 /// The scenario with `--param PATH=LOW:HIGH` ranges as uniform distributions, validated as
 /// any scenario file is (so a range outside a field's valid values is refused).
-fn with_priors(path: &Path, base: &Scenario, specs: &[String], paths: &[String]) -> Result<Scenario, Failure> {
+fn with_priors(
+    path: &Path,
+    base: &Scenario,
+    specs: &[String],
+    paths: &[String],
+) -> Result<Scenario, Failure> {
     let overrides: Vec<emit::Override> = specs
         .iter()
         .filter_map(|t| Spec::parse(t, base).ok())
         .filter_map(|spec| {
             let (min, max) = spec.range?;
-            Some(emit::Override { path: spec.path, spec: DistSpec::Uniform { min, max }, comment: "prior from --param".into() })
+            Some(emit::Override {
+                path: spec.path,
+                spec: DistSpec::Uniform { min, max },
+                comment: "prior from --param".into(),
+            })
         })
         .collect();
     if overrides.is_empty() {
         return Ok(base.clone());
     }
-    let name = path.file_name().map_or_else(|| "scenario.toml".into(), |n| n.to_string_lossy().into_owned());
-    let text = emit::scenario_text(base, &name, &base.name, "Priors given with --param.", &overrides);
+    let name = path.file_name().map_or_else(
+        || "scenario.toml".into(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let text = emit::scenario_text(
+        base,
+        &name,
+        &base.name,
+        "Priors given with --param.",
+        &overrides,
+    );
     let virtual_path = path.with_file_name(format!("{name} (with --param ranges)"));
     let (s, _) = crate::scenario::load_text(&virtual_path, &text)
         .map_err(|e| Failure::Input(format!("a --param range is not valid for its field:\n{e}")))?;
@@ -138,7 +209,10 @@ fn announce(args: &CalibrateArgs, problem: &Problem, held_out: usize) {
     if args.quiet {
         return;
     }
-    let threads = args.threads.unwrap_or_else(rayon::current_num_threads).max(1);
+    let threads = args
+        .threads
+        .unwrap_or_else(rayon::current_num_threads)
+        .max(1);
     let per_run = crate::study::driver::pilot_seconds(problem.scenario, problem.seed, 16);
     let runs = args.budget as f64 * args.runs as f64;
     let seconds = per_run * runs / threads as f64;
@@ -155,39 +229,65 @@ fn announce(args: &CalibrateArgs, problem: &Problem, held_out: usize) {
 }
 
 /// Runs the sampler with a progress bar over engine runs and a line per generation.
-fn sample(problem: &Problem, settings: &abc::Settings, quiet: bool) -> Result<Calibration, Failure> {
+fn sample(
+    problem: &Problem,
+    settings: &abc::Settings,
+    quiet: bool,
+) -> Result<Calibration, Failure> {
     let bar = progress(settings.budget as u64 * problem.runs, "simulations", quiet);
     let mut observe = |g: &abc::Generation| {
         if !quiet {
             let share = 100.0 * g.accepted as f64 / g.proposed.max(1) as f64;
-            bar.0.println(format!(
+            let line = format!(
                 "generation {}: tolerance {:.4}, accepted {} of {} ({share:.0}%){}",
                 g.index,
                 g.tolerance,
                 g.accepted,
                 g.proposed,
-                if g.complete { "" } else { "; budget spent, discarded" }
-            ));
+                if g.complete {
+                    ""
+                } else {
+                    "; budget spent, discarded"
+                }
+            );
+            bar.0.suspend(|| eprintln!("{line}"));
         }
     };
-    let result = calibrate::calibrate(problem, settings, &bar, &mut observe).map_err(study_failure)?;
+    let result =
+        calibrate::calibrate(problem, settings, &bar, &mut observe).map_err(study_failure)?;
     bar.0.finish_and_clear();
     Ok(result)
 }
 
-fn write_results(dir: &Path, c: &Calibration, ctx: &calibrate::write::Context, priors: &Scenario) -> Result<(), Failure> {
+fn write_results(
+    dir: &Path,
+    c: &Calibration,
+    ctx: &calibrate::write::Context,
+    priors: &Scenario,
+) -> Result<(), Failure> {
     let file = |name: &str| {
         let path = dir.join(name);
-        std::fs::File::create(&path).map(std::io::BufWriter::new).with_context(|| format!("cannot create {}", path.display()))
+        std::fs::File::create(&path)
+            .map(std::io::BufWriter::new)
+            .with_context(|| format!("cannot create {}", path.display()))
     };
-    calibrate::write::posterior_csv(c, file("posterior.csv")?).context("cannot write posterior.csv")?;
-    calibrate::write::json(c, ctx, file("calibration.json")?).context("cannot write calibration.json")?;
+    calibrate::write::posterior_csv(c, file("posterior.csv")?)
+        .context("cannot write posterior.csv")?;
+    calibrate::write::json(c, ctx, file("calibration.json")?)
+        .context("cannot write calibration.json")?;
     let panels: Vec<Panel> = c
         .summaries()
         .iter()
         .zip(&c.priors)
         .enumerate()
-        .map(|(k, (s, p))| Panel { path: s.path.clone(), prior: p.dist.clone(), posterior: c.weighted(k), p05: s.p05, p50: s.p50, p95: s.p95 })
+        .map(|(k, (s, p))| Panel {
+            path: s.path.clone(),
+            prior: p.dist.clone(),
+            posterior: c.weighted(k),
+            p05: s.p05,
+            p50: s.p50,
+            p95: s.p95,
+        })
         .collect();
     let pop = &c.population;
     let subtitle = format!(
@@ -199,13 +299,19 @@ fn write_results(dir: &Path, c: &Calibration, ctx: &calibrate::write::Context, p
         ctx.runs,
         100.0 * pop.acceptance_rate()
     );
-    render_png(&panels, &subtitle, &dir.join("prior_posterior.png")).context("cannot draw prior_posterior.png")?;
+    render_png(&panels, &subtitle, &dir.join("prior_posterior.png"))
+        .context("cannot draw prior_posterior.png")?;
     write_scenario(dir, priors)?;
     Ok(())
 }
 
 /// Writes `calibrated.toml` and loads it back (with its targets), as any scenario is loaded.
-fn write_calibrated(dir: &Path, base: &Scenario, c: &Calibration, extends: &str) -> Result<(Scenario, Vec<Target>), Failure> {
+fn write_calibrated(
+    dir: &Path,
+    base: &Scenario,
+    c: &Calibration,
+    extends: &str,
+) -> Result<(Scenario, Vec<Target>), Failure> {
     let header = format!(
         "Scenario `{}` calibrated by `exportsim calibrate` (ABC-SMC, seed {}). Each fitted parameter is\nfixed at the value of one particle of the posterior: among those nearest the record, the one\nnearest the posterior medians. Its posterior median and 90% interval are in the comment; the\nweighted sample is posterior.csv beside this file; the method is in docs/calibration.md.",
         base.name, c.settings.seed
@@ -214,7 +320,11 @@ fn write_calibrated(dir: &Path, base: &Scenario, c: &Calibration, extends: &str)
     let text = emit::scenario_text(base, extends, &name, &header, &c.overrides());
     let path = dir.join("calibrated.toml");
     std::fs::write(&path, &text).context("cannot write calibrated.toml")?;
-    let (s, targets, _) = check::load(&path).map_err(|e| Failure::Runtime(anyhow::anyhow!("the calibrated scenario does not load:\n{e}")))?;
+    let (s, targets, _) = check::load(&path).map_err(|e| {
+        Failure::Runtime(anyhow::anyhow!(
+            "the calibrated scenario does not load:\n{e}"
+        ))
+    })?;
     Ok((s, targets))
 }
 
@@ -226,11 +336,24 @@ fn relative(target: &Path, scenario: &Path) -> Result<String, Failure> {
         _ => Path::new("."),
     };
     let name = target.file_name().unwrap_or_default();
-    let from = absolute(&parent.canonicalize().unwrap_or_else(|_| parent.to_path_buf()))
-        .context("cannot resolve the output path")?
-        .join(name);
-    let to = absolute(&scenario.canonicalize().unwrap_or_else(|_| scenario.to_path_buf())).context("cannot resolve the scenario path")?;
-    let common = from.components().zip(to.components()).take_while(|(a, b)| a == b).count();
+    let from = absolute(
+        &parent
+            .canonicalize()
+            .unwrap_or_else(|_| parent.to_path_buf()),
+    )
+    .context("cannot resolve the output path")?
+    .join(name);
+    let to = absolute(
+        &scenario
+            .canonicalize()
+            .unwrap_or_else(|_| scenario.to_path_buf()),
+    )
+    .context("cannot resolve the scenario path")?;
+    let common = from
+        .components()
+        .zip(to.components())
+        .take_while(|(a, b)| a == b)
+        .count();
     let mut rel = PathBuf::new();
     for _ in from.components().skip(common) {
         rel.push("..");
