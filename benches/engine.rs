@@ -11,7 +11,9 @@ use std::hint::black_box;
 
 fn baseline() -> Scenario {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/baseline.toml");
-    exportsim::scenario::load(path.as_ref()).expect("baseline loads").0
+    exportsim::scenario::load(path.as_ref())
+        .expect("baseline loads")
+        .0
 }
 
 fn engine(c: &mut Criterion) {
@@ -50,7 +52,9 @@ fn engine(c: &mut Criterion) {
         sink.finish();
     });
     g.sample_size(10);
-    g.bench_function("runs_10000", |b| b.iter(|| exportsim::simulate::summarize(&s, s.seed, 10_000, 0, &()).unwrap()));
+    g.bench_function("runs_10000", |b| {
+        b.iter(|| exportsim::simulate::summarize(&s, s.seed, 10_000, 0, &()).unwrap())
+    });
     let summary = exportsim::simulate::summarize(&s, s.seed, 1000, 0, &()).unwrap();
     g.bench_function("write_outputs", |b| {
         b.iter(|| {

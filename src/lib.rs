@@ -10,6 +10,8 @@
 //! The engine is pure and silent; writers and charts read a [`stats::summary::Summary`] only.
 //! Studies ([`study`]: sweeps, tornado, Morris, Sobol) are plans of points x runs fed through
 //! the same engine, measuring [`outcome`] expressions such as `compute_share[vendor=nvidia]@2027`.
+//! [`check`] holds a scenario's `[[target]]`s (what the record says) against its runs, and
+//! [`calibrate`] fits unobservable parameters to them by ABC-SMC (`docs/calibration.md`).
 //!
 //! ```no_run
 //! use exportsim::{scenario, simulate};

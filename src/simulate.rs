@@ -8,10 +8,18 @@ use crate::stats::Accumulator;
 use crate::stats::summary::{Cells, SketchPool, Summary, SummarySink};
 
 /// Simulates `runs` runs with `seed` on `threads` threads (0 = all cores) and summarizes them.
-pub fn summarize(s: &Scenario, seed: u64, runs: u64, threads: usize, progress: &dyn Progress) -> Result<Summary, rayon::ThreadPoolBuildError> {
+pub fn summarize(
+    s: &Scenario,
+    seed: u64,
+    runs: u64,
+    threads: usize,
+    progress: &dyn Progress,
+) -> Result<Summary, rayon::ThreadPoolBuildError> {
     let cells = Cells::of(s);
     let pool = SketchPool::new(cells.len());
-    let sink = simulate_runs(s, seed, runs, threads, progress, &|| SummarySink::new(&cells, &pool))?;
+    let sink = simulate_runs(s, seed, runs, threads, progress, &|| {
+        SummarySink::new(&cells, &pool)
+    })?;
     let mut acc = sink.into_accumulator();
     acc.set_sketches(pool.merged());
     Ok(summary_of(s, seed, &cells, &acc))
@@ -25,13 +33,29 @@ pub fn summary_of(s: &Scenario, seed: u64, cells: &Cells, acc: &Accumulator) -> 
 }
 
 /// Simulates one shard's slice of a `runs`-run simulation and returns its partial result.
-pub fn simulate_shard(s: &Scenario, seed: u64, runs: u64, shard: Shard, threads: usize, progress: &dyn Progress) -> Result<Partial, rayon::ThreadPoolBuildError> {
+pub fn simulate_shard(
+    s: &Scenario,
+    seed: u64,
+    runs: u64,
+    shard: Shard,
+    threads: usize,
+    progress: &dyn Progress,
+) -> Result<Partial, rayon::ThreadPoolBuildError> {
     let cells = Cells::of(s);
     let pool = SketchPool::new(cells.len());
     let mut blocks = Vec::new();
-    simulate_blocks(s, seed, runs, shard.blocks(runs), threads, progress, &|| SummarySink::new(&cells, &pool), |b, sink| {
-        blocks.push(BlockMoments::from_accumulator(b, &sink.into_accumulator()));
-    })?;
+    simulate_blocks(
+        s,
+        seed,
+        runs,
+        shard.blocks(runs),
+        threads,
+        progress,
+        &|| SummarySink::new(&cells, &pool),
+        |b, sink| {
+            blocks.push(BlockMoments::from_accumulator(b, &sink.into_accumulator()));
+        },
+    )?;
     Ok(Partial {
         format: FORMAT.into(),
         scenario: s.name.clone(),

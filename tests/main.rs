@@ -1,11 +1,11 @@
+mod calibration;
 mod charts;
 mod cli_run;
+mod fuzz;
 mod hardening;
 mod model;
 mod properties;
-mod studies;
-mod stability;
-mod fuzz;
 mod shards;
+mod stability;
+mod studies;
 mod study_shards;
-mod calibration;

@@ -4,7 +4,14 @@
 use assert_cmd::Command;
 use std::path::Path;
 
-const FILES: [&str; 6] = ["summary.csv", "yearly.csv", "market.csv", "buyers.csv", "chips.csv", "summary.json"];
+const FILES: [&str; 6] = [
+    "summary.csv",
+    "yearly.csv",
+    "market.csv",
+    "buyers.csv",
+    "chips.csv",
+    "summary.json",
+];
 
 fn exportsim() -> Command {
     Command::cargo_bin("exportsim").expect("the binary builds")
@@ -19,7 +26,17 @@ const RUNS: &str = "9000";
 
 fn shard(out: &Path, k: &str) {
     let s = scenario();
-    let args = ["run", s.to_str().unwrap(), "--runs", RUNS, "--quiet", "--shard", k, "--out", out.to_str().unwrap()];
+    let args = [
+        "run",
+        s.to_str().unwrap(),
+        "--runs",
+        RUNS,
+        "--quiet",
+        "--shard",
+        k,
+        "--out",
+        out.to_str().unwrap(),
+    ];
     exportsim().args(args).assert().success();
 }
 
@@ -29,7 +46,16 @@ fn merged_shards_equal_one_machine() {
     let t = tmp.path();
     let s = scenario();
     exportsim()
-        .args(["run", s.to_str().unwrap(), "--runs", RUNS, "--quiet", "--threads", "2", "--out"])
+        .args([
+            "run",
+            s.to_str().unwrap(),
+            "--runs",
+            RUNS,
+            "--quiet",
+            "--threads",
+            "2",
+            "--out",
+        ])
         .arg(t.join("single"))
         .assert()
         .success();
@@ -57,10 +83,22 @@ fn missing_and_duplicate_shards_are_named() {
     let t = tmp.path();
     shard(&t.join("a"), "1/3");
     shard(&t.join("b"), "2/3");
-    let out = exportsim().arg("merge").args([t.join("a"), t.join("b")]).arg("--out").arg(t.join("m")).assert().code(2);
+    let out = exportsim()
+        .arg("merge")
+        .args([t.join("a"), t.join("b")])
+        .arg("--out")
+        .arg(t.join("m"))
+        .assert()
+        .code(2);
     let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
     assert!(err.contains("missing shard: 3/3"), "{err}");
-    let out = exportsim().arg("merge").args([t.join("a"), t.join("a"), t.join("b")]).arg("--out").arg(t.join("m")).assert().code(2);
+    let out = exportsim()
+        .arg("merge")
+        .args([t.join("a"), t.join("a"), t.join("b")])
+        .arg("--out")
+        .arg(t.join("m"))
+        .assert()
+        .code(2);
     let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
     assert!(err.contains("shard 1/3 appears twice"), "{err}");
     assert!(!t.join("m").exists());
@@ -70,6 +108,9 @@ fn missing_and_duplicate_shards_are_named() {
 fn bad_shard_specs_are_refused() {
     let s = scenario();
     for bad in ["0/3", "4/3", "3", "a/b"] {
-        exportsim().args(["run", s.to_str().unwrap(), "--runs", "10", "--shard", bad]).assert().code(2);
+        exportsim()
+            .args(["run", s.to_str().unwrap(), "--runs", "10", "--shard", bad])
+            .assert()
+            .code(2);
     }
 }

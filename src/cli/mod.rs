@@ -46,7 +46,11 @@ impl From<anyhow::Error> for Failure {
 }
 
 #[derive(Debug, Parser)]
-#[command(name = "exportsim", version, about = "Monte Carlo scenarios of China's AI-chip market under export controls")]
+#[command(
+    name = "exportsim",
+    version,
+    about = "Monte Carlo scenarios of China's AI-chip market under export controls"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -106,7 +110,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
 
 /// Loads a scenario, printing warnings to stderr; errors become [`Failure::Input`].
 pub fn load(path: &std::path::Path) -> Result<crate::model::Scenario, Failure> {
-    let (scenario, warnings) = crate::scenario::load(path).map_err(|e| Failure::Input(e.to_string()))?;
+    let (scenario, warnings) =
+        crate::scenario::load(path).map_err(|e| Failure::Input(e.to_string()))?;
     for w in warnings {
         let _ = write!(std::io::stderr(), "{w}"); // a closed stderr is not a panic
     }

@@ -94,15 +94,25 @@ fn policies_covering(s: &Scenario, c: usize, us: bool) -> Vec<usize> {
         PolicyKind::GreyMarket { chips, .. } => !us && chips[c],
         _ => false,
     };
-    s.policies.iter().enumerate().filter(|(_, p)| covers(p)).map(|(i, _)| i).collect()
+    s.policies
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| covers(p))
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// The chips a Beijing ban, review or guidance covers (none for other kinds).
 fn beijing_chips(p: &Policy) -> Vec<usize> {
     match &p.kind {
-        PolicyKind::BeijingBan { chips, .. } | PolicyKind::BeijingReview { chips, .. } | PolicyKind::BeijingGuidance { chips, .. } => {
-            chips.iter().enumerate().filter(|(_, x)| **x).map(|(c, _)| c).collect()
-        }
+        PolicyKind::BeijingBan { chips, .. }
+        | PolicyKind::BeijingReview { chips, .. }
+        | PolicyKind::BeijingGuidance { chips, .. } => chips
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| **x)
+            .map(|(c, _)| c)
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -111,7 +121,13 @@ impl Workspace {
     pub fn new(s: &Scenario) -> Workspace {
         let layout = Layout::of(s);
         let (b, c, p) = (layout.buyers, layout.chips, layout.policies);
-        let max_lead = s.supply.iter().flatten().map(|x| x.lead_time_quarters as usize).max().unwrap_or(0);
+        let max_lead = s
+            .supply
+            .iter()
+            .flatten()
+            .map(|x| x.lead_time_quarters as usize)
+            .max()
+            .unwrap_or(0);
         let due_len = layout.quarters + max_lead + 1;
         let ages = s.settings.backlog_max_quarters as usize;
         Workspace {
@@ -182,7 +198,13 @@ pub fn simulate(s: &Scenario, seed: u64, run: u64, ws: &mut Workspace, record: &
 
 /// Starts run `run`: clears `record`, draws the run's inputs, and returns the run's stream
 /// for [`step`]. [`simulate`] is `prepare` then `step` for every quarter in order.
-pub fn prepare(s: &Scenario, seed: u64, run: u64, ws: &mut Workspace, record: &mut Record) -> StreamRng {
+pub fn prepare(
+    s: &Scenario,
+    seed: u64,
+    run: u64,
+    ws: &mut Workspace,
+    record: &mut Record,
+) -> StreamRng {
     record.clear();
     let mut rng = run_stream(seed, run);
     sample_inputs(s, seed, run, ws, &mut rng);
@@ -193,7 +215,11 @@ pub fn prepare(s: &Scenario, seed: u64, run: u64, ws: &mut Workspace, record: &m
 /// (taste noise, policy occurrence, licence approvals), all made whatever the values.
 fn sample_inputs(s: &Scenario, seed: u64, run: u64, ws: &mut Workspace, rng: &mut StreamRng) {
     for (k, p) in s.params.iter().enumerate() {
-        ws.values[k] = if p.dist.is_fixed() { p.dist.mean() } else { p.dist.sample(&mut param_stream(seed, run, k)) };
+        ws.values[k] = if p.dist.is_fixed() {
+            p.dist.mean()
+        } else {
+            p.dist.sample(&mut param_stream(seed, run, k))
+        };
     }
     let w = ws.value(s.settings.inference_bandwidth_weight);
     let taste_sd = ws.value(s.settings.taste_sd);
@@ -211,7 +237,11 @@ fn sample_inputs(s: &Scenario, seed: u64, run: u64, ws: &mut Workspace, rng: &mu
             ws.value[i] = training * train + (1.0 - training) * infer;
             let z: f64 = StandardNormal.sample(rng);
             ws.taste[i] = taste_sd * z;
-            let lock_in = if chip.origin == Origin::Us { ws.value(buyer.lock_in) } else { 0.0 };
+            let lock_in = if chip.origin == Origin::Us {
+                ws.value(buyer.lock_in)
+            } else {
+                0.0
+            };
             ws.base_utility[i] = if ws.value[i] > 0.0 {
                 ws.value(buyer.price_sensitivity) * ws.value[i].ln() + ws.taste[i] + lock_in
             } else {
@@ -219,25 +249,44 @@ fn sample_inputs(s: &Scenario, seed: u64, run: u64, ws: &mut Workspace, rng: &mu
             };
         }
         let appetite = ws.value(buyer.grey_appetite);
-        ws.ln_appetite[b] = if appetite > 0.0 { appetite.ln() } else { f64::NEG_INFINITY };
+        ws.ln_appetite[b] = if appetite > 0.0 {
+            appetite.ln()
+        } else {
+            f64::NEG_INFINITY
+        };
     }
     let origin = s.start.index();
     for (p, policy) in s.policies.iter().enumerate() {
         let u = unit(rng);
         ws.policy_on[p] = u < ws.value(policy.probability);
-        let delay = policy.start_delay_quarters.map_or(0.0, |d| ws.value(d).floor());
+        let delay = policy
+            .start_delay_quarters
+            .map_or(0.0, |d| ws.value(d).floor());
         ws.policy_start[p] = policy.start.index() + delay as i64 - origin;
         ws.policy_end[p] = policy.end.map_or(i64::MAX, |e| e.index() - origin);
         for b in 0..s.buyers.len() {
             let i = p * s.buyers.len() + b;
             let u = unit(rng);
             let (ok, cap) = match &policy.kind {
-                PolicyKind::UsExport { effect: UsEffect::Licence { approval, cap_units_per_buyer, .. }, .. } => {
-                    (u < ws.value(*approval), cap_units_per_buyer.map_or(f64::INFINITY, |c| ws.value(c)))
-                }
-                PolicyKind::BeijingReview { cap_units_per_buyer, .. } => {
-                    (true, cap_units_per_buyer.map_or(f64::INFINITY, |c| ws.value(c)))
-                }
+                PolicyKind::UsExport {
+                    effect:
+                        UsEffect::Licence {
+                            approval,
+                            cap_units_per_buyer,
+                            ..
+                        },
+                    ..
+                } => (
+                    u < ws.value(*approval),
+                    cap_units_per_buyer.map_or(f64::INFINITY, |c| ws.value(c)),
+                ),
+                PolicyKind::BeijingReview {
+                    cap_units_per_buyer,
+                    ..
+                } => (
+                    true,
+                    cap_units_per_buyer.map_or(f64::INFINITY, |c| ws.value(c)),
+                ),
                 _ => (true, f64::INFINITY),
             };
             ws.licence_ok[i] = ok;
@@ -287,7 +336,13 @@ fn rules(s: &Scenario, t: usize, ws: &mut Workspace, rng: &mut StreamRng, record
             }
         }
         if let Some((_, p)) = governing {
-            if let PolicyKind::UsExport { effect, revenue_share, duty, .. } = &s.policies[p].kind {
+            if let PolicyKind::UsExport {
+                effect,
+                revenue_share,
+                duty,
+                ..
+            } = &s.policies[p].kind
+            {
                 ws.status[c] = match effect {
                     UsEffect::Ban => UsStatus::Ban,
                     UsEffect::Licence { .. } => UsStatus::Licence(p),
@@ -299,7 +354,9 @@ fn rules(s: &Scenario, t: usize, ws: &mut Workspace, rng: &mut StreamRng, record
         }
         ws.paid_legal[c] = ws.price[c] * (1.0 + ws.duty[c]);
         ws.ln_paid_legal[c] = ws.paid_legal[c].ln();
-        if let Some(PolicyKind::GreyMarket { markup, .. }) = ws.grey_source[c].map(|g| &s.policies[g].kind) {
+        if let Some(PolicyKind::GreyMarket { markup, .. }) =
+            ws.grey_source[c].map(|g| &s.policies[g].kind)
+        {
             ws.paid_grey[c] = ws.price[c] * ws.value(*markup);
             ws.ln_paid_grey[c] = ws.paid_grey[c].ln();
         }
@@ -379,11 +436,16 @@ fn access(s: &Scenario, t: usize, b: usize, c: usize, ws: &Workspace) -> Access 
     let nb = s.buyers.len();
     let i = b * s.chips.len() + c;
     let (mut book, mut new_orders) = match (chip.origin, ws.status[c]) {
-        (Origin::Domestic, _) | (Origin::Us, UsStatus::Free) => (Some(Channel::Legal), Some(Channel::Legal)),
+        (Origin::Domestic, _) | (Origin::Us, UsStatus::Free) => {
+            (Some(Channel::Legal), Some(Channel::Legal))
+        }
         (Origin::Us, UsStatus::Ban) => (None, None),
         (Origin::Us, UsStatus::Licence(p)) => {
             let delay = match &s.policies[p].kind {
-                PolicyKind::UsExport { effect: UsEffect::Licence { delay_quarters, .. }, .. } => *delay_quarters as i64,
+                PolicyKind::UsExport {
+                    effect: UsEffect::Licence { delay_quarters, .. },
+                    ..
+                } => *delay_quarters as i64,
                 _ => 0,
             };
             let granted = ws.licence_ok[p * nb + b] && t as i64 >= ws.policy_start[p] + delay;
@@ -397,7 +459,11 @@ fn access(s: &Scenario, t: usize, b: usize, c: usize, ws: &Workspace) -> Access 
     if ws.refused[i] {
         new_orders = None;
     }
-    Access { new_orders, book, grey_blocked: ws.grey_barred[i] }
+    Access {
+        new_orders,
+        book,
+        grey_blocked: ws.grey_barred[i],
+    }
 }
 
 /// Simulates quarter `t` (0-based) of a run started by [`prepare`]; quarters must be
@@ -411,7 +477,11 @@ pub fn step(s: &Scenario, t: usize, ws: &mut Workspace, rng: &mut StreamRng, rec
     for c in 0..s.chips.len() {
         if let Some(supply) = &s.supply[c] {
             // No output accrues before launch or after the end of availability.
-            let cap = if s.chips[c].available_in(q) { capacity(s, supply, ws, q) } else { 0.0 };
+            let cap = if s.chips[c].available_in(q) {
+                capacity(s, supply, ws, q)
+            } else {
+                0.0
+            };
             serve(s, t, c, cap, supply, ws, record);
         }
     }
@@ -441,15 +511,27 @@ fn choose(s: &Scenario, t: usize, q: Quarter, b: usize, ws: &mut Workspace, reco
             ws.held[i] = ws.held[i].or(Some(Channel::Legal));
             continue;
         }
-        let Access { new_orders: legal, book, grey_blocked } = access(s, t, b, c, ws);
+        let Access {
+            new_orders: legal,
+            book,
+            grey_blocked,
+        } = access(s, t, b, c, ws);
         ws.held[i] = book;
         if book.is_none() {
             cancel_backlog(s, t, b, c, ws, record);
         }
         let (channel, paid, ln_paid, bonus) = match legal {
             Some(k) => (k, ws.paid_legal[c], ws.ln_paid_legal[c], 0.0),
-            None if ws.grey_source[c].is_some() && !grey_blocked && ws.ln_appetite[b] > f64::NEG_INFINITY => {
-                (Channel::Grey, ws.paid_grey[c], ws.ln_paid_grey[c], ws.ln_appetite[b])
+            None if ws.grey_source[c].is_some()
+                && !grey_blocked
+                && ws.ln_appetite[b] > f64::NEG_INFINITY =>
+            {
+                (
+                    Channel::Grey,
+                    ws.paid_grey[c],
+                    ws.ln_paid_grey[c],
+                    ws.ln_appetite[b],
+                )
             }
             None => continue,
         };
@@ -471,31 +553,49 @@ fn choose(s: &Scenario, t: usize, q: Quarter, b: usize, ws: &mut Workspace, reco
     let mut total = 0.0;
     for c in 0..nc {
         let i = b * nc + c;
-        ws.weight[c] = if ws.channel[i].is_some() { (ws.utility[i] - best).exp() } else { 0.0 };
+        ws.weight[c] = if ws.channel[i].is_some() {
+            (ws.utility[i] - best).exp()
+        } else {
+            0.0
+        };
         total += ws.weight[c];
     }
     let (mut domestic, mut foreign) = (0.0, 0.0);
     for c in 0..nc {
         ws.weight[c] *= demand / total;
-        if s.chips[c].origin == Origin::Domestic { domestic += ws.weight[c] } else { foreign += ws.weight[c] }
+        if s.chips[c].origin == Origin::Domestic {
+            domestic += ws.weight[c]
+        } else {
+            foreign += ws.weight[c]
+        }
     }
     let mut unmet = 0.0;
     // Domestic quota: a floor on the domestic share of orders, enforced by rescaling.
     let quota = ws.quota[b];
     if demand > 0.0 && domestic < quota * demand {
         let (fd, ff) = if domestic > 0.0 {
-            (quota * demand / domestic, (1.0 - quota) * demand / foreign.max(f64::MIN_POSITIVE))
+            (
+                quota * demand / domestic,
+                (1.0 - quota) * demand / foreign.max(f64::MIN_POSITIVE),
+            )
         } else {
             unmet += quota * demand;
             (0.0, 1.0 - quota)
         };
         for c in 0..nc {
-            ws.weight[c] *= if s.chips[c].origin == Origin::Domestic { fd } else { ff };
+            ws.weight[c] *= if s.chips[c].origin == Origin::Domestic {
+                fd
+            } else {
+                ff
+            };
         }
     }
     // Budget: scale every order down when the bill exceeds it.
     if let Some(budget) = buyer.budget_usd.map(|x| ws.value(x)) {
-        let bill: f64 = (0..nc).map(|c| ws.weight[c] / s.chips[c].h100e() * ws.paid[b * nc + c]).filter(|x| x.is_finite()).sum();
+        let bill: f64 = (0..nc)
+            .map(|c| ws.weight[c] / s.chips[c].h100e() * ws.paid[b * nc + c])
+            .filter(|x| x.is_finite())
+            .sum();
         if bill > budget {
             let f = budget / bill;
             for c in 0..nc {
@@ -506,7 +606,9 @@ fn choose(s: &Scenario, t: usize, q: Quarter, b: usize, ws: &mut Workspace, reco
     }
     for c in 0..nc {
         let i = b * nc + c;
-        let Some(channel) = ws.channel[i] else { continue };
+        let Some(channel) = ws.channel[i] else {
+            continue;
+        };
         let h = s.chips[c].h100e();
         let mut units = ws.weight[c] / h;
         units = apply_caps(s, b, c, channel, units, ws);
@@ -530,7 +632,14 @@ fn choose(s: &Scenario, t: usize, q: Quarter, b: usize, ws: &mut Workspace, reco
 
 /// Per-buyer caps of licences and reviews: orders beyond what is left are refused. Where
 /// several reviews cover a chip, the first in the file counts its cap.
-fn apply_caps(s: &Scenario, b: usize, c: usize, channel: Channel, units: f64, ws: &mut Workspace) -> f64 {
+fn apply_caps(
+    s: &Scenario,
+    b: usize,
+    c: usize,
+    channel: Channel,
+    units: f64,
+    ws: &mut Workspace,
+) -> f64 {
     if channel == Channel::Grey {
         return units;
     }
@@ -551,7 +660,14 @@ fn apply_caps(s: &Scenario, b: usize, c: usize, channel: Channel, units: f64, ws
 }
 
 /// Orders that can no longer be delivered legally are cancelled: their compute is unmet.
-fn cancel_backlog(s: &Scenario, t: usize, b: usize, c: usize, ws: &mut Workspace, record: &mut Record) {
+fn cancel_backlog(
+    s: &Scenario,
+    t: usize,
+    b: usize,
+    c: usize,
+    ws: &mut Workspace,
+    record: &mut Record,
+) {
     let i = b * s.chips.len() + c;
     if !ws.open[i] {
         return;
@@ -574,7 +690,16 @@ fn cancel_backlog(s: &Scenario, t: usize, b: usize, c: usize, ws: &mut Workspace
 /// Legal and licensed units pay list price plus duty; grey units pay the smuggler's markup
 /// and the vendor keeps list price (it sold the chip elsewhere).
 #[allow(clippy::too_many_arguments)]
-fn deliver(s: &Scenario, t: usize, b: usize, c: usize, channel: Channel, units: f64, ws: &Workspace, record: &mut Record) {
+fn deliver(
+    s: &Scenario,
+    t: usize,
+    b: usize,
+    c: usize,
+    channel: Channel,
+    units: f64,
+    ws: &Workspace,
+    record: &mut Record,
+) {
     let lay = record.layout;
     let i = lay.qbck(t, b, c, channel);
     let price = ws.price[c];
@@ -590,7 +715,15 @@ fn deliver(s: &Scenario, t: usize, b: usize, c: usize, channel: Channel, units: 
 
 /// Step 5: a capacity-bound chip's supply serves the oldest backlog first, then orders due
 /// now, each tier shared by the chip's allocation rule. Leftover supply is kept as stock.
-fn serve(s: &Scenario, t: usize, c: usize, capacity: f64, supply: &Supply, ws: &mut Workspace, record: &mut Record) {
+fn serve(
+    s: &Scenario,
+    t: usize,
+    c: usize,
+    capacity: f64,
+    supply: &Supply,
+    ws: &mut Workspace,
+    record: &mut Record,
+) {
     let nb = s.buyers.len();
     let nc = s.chips.len();
     let ages = ws.ages.max(1);
@@ -607,7 +740,11 @@ fn serve(s: &Scenario, t: usize, c: usize, capacity: f64, supply: &Supply, ws: &
         let mut asked = 0.0;
         for b in 0..nb {
             let i = b * nc + c;
-            ws.request[b] = if is_new { ws.due[i * ws.due_len + t] } else { ws.late[i * ages + age] };
+            ws.request[b] = if is_new {
+                ws.due[i * ws.due_len + t]
+            } else {
+                ws.late[i * ages + age]
+            };
             asked += ws.request[b];
         }
         if asked == 0.0 {
@@ -638,19 +775,34 @@ fn serve(s: &Scenario, t: usize, c: usize, capacity: f64, supply: &Supply, ws: &
 fn reroute(s: &Scenario, t: usize, ws: &mut Workspace, record: &mut Record) {
     let nc = s.chips.len();
     for b in 0..s.buyers.len() {
-        let missing: f64 = (0..nc).map(|c| ws.unserved_new[b * nc + c] * s.chips[c].h100e()).sum();
+        let missing: f64 = (0..nc)
+            .map(|c| ws.unserved_new[b * nc + c] * s.chips[c].h100e())
+            .sum();
         if missing <= 0.0 {
             continue;
         }
         let open = |c: usize, ws: &Workspace| {
             let i = b * nc + c;
-            let spare = if s.supply[c].is_some() { ws.stock[c] } else { f64::INFINITY };
-            matches!(ws.channel[i], Some(k) if k != Channel::Grey) && ws.unserved_new[i] <= 0.0 && spare > 0.0
+            let spare = if s.supply[c].is_some() {
+                ws.stock[c]
+            } else {
+                f64::INFINITY
+            };
+            matches!(ws.channel[i], Some(k) if k != Channel::Grey)
+                && ws.unserved_new[i] <= 0.0
+                && spare > 0.0
         };
-        let best = (0..nc).filter(|&c| open(c, ws)).map(|c| ws.utility[b * nc + c]).fold(f64::NEG_INFINITY, f64::max);
+        let best = (0..nc)
+            .filter(|&c| open(c, ws))
+            .map(|c| ws.utility[b * nc + c])
+            .fold(f64::NEG_INFINITY, f64::max);
         let mut total = 0.0;
         for c in 0..nc {
-            ws.weight[c] = if open(c, ws) { (ws.utility[b * nc + c] - best).exp() } else { 0.0 };
+            ws.weight[c] = if open(c, ws) {
+                (ws.utility[b * nc + c] - best).exp()
+            } else {
+                0.0
+            };
             total += ws.weight[c];
         }
         if total <= 0.0 {
@@ -664,7 +816,11 @@ fn reroute(s: &Scenario, t: usize, ws: &mut Workspace, record: &mut Record) {
             let i = b * nc + c;
             let h = s.chips[c].h100e();
             let want = missing * ws.weight[c] / total / h;
-            let want = if s.supply[c].is_some() { want.min(ws.stock[c]) } else { want };
+            let want = if s.supply[c].is_some() {
+                want.min(ws.stock[c])
+            } else {
+                want
+            };
             let channel = ws.channel[i].unwrap_or(Channel::Legal);
             let units = apply_caps(s, b, c, channel, want, ws);
             if s.supply[c].is_some() {
@@ -694,7 +850,11 @@ fn age_backlog(s: &Scenario, t: usize, ws: &mut Workspace, record: &mut Record) 
                 continue;
             }
             let slot = &mut ws.late[i * ages.max(1)..(i + 1) * ages.max(1)];
-            let expired = if ages == 0 { ws.unserved_new[i] } else { slot[ages - 1] };
+            let expired = if ages == 0 {
+                ws.unserved_new[i]
+            } else {
+                slot[ages - 1]
+            };
             if ages > 0 {
                 slot.copy_within(0..ages - 1, 1);
                 slot[0] = ws.unserved_new[i];
@@ -702,7 +862,9 @@ fn age_backlog(s: &Scenario, t: usize, ws: &mut Workspace, record: &mut Record) 
             ws.unserved_new[i] = 0.0;
             record.unmet[lay.qb(t, b)] += expired * s.chips[c].h100e();
             let pending: f64 = if ws.due_len > ws.layout.quarters + 1 {
-                ws.due[i * ws.due_len + t + 1..(i + 1) * ws.due_len].iter().sum()
+                ws.due[i * ws.due_len + t + 1..(i + 1) * ws.due_len]
+                    .iter()
+                    .sum()
             } else {
                 0.0
             };
@@ -720,7 +882,11 @@ fn smuggle(s: &Scenario, t: usize, ws: &mut Workspace, record: &mut Record) {
     let lay = record.layout;
     let (mut factor, mut seizure_override) = (1.0, None);
     for (p, policy) in s.policies.iter().enumerate() {
-        if let PolicyKind::Crackdown { cap_factor, seizure } = &policy.kind {
+        if let PolicyKind::Crackdown {
+            cap_factor,
+            seizure,
+        } = &policy.kind
+        {
             if ws.now[p] {
                 factor *= ws.value(*cap_factor);
                 if let Some(x) = seizure {
@@ -730,7 +896,14 @@ fn smuggle(s: &Scenario, t: usize, ws: &mut Workspace, record: &mut Record) {
         }
     }
     for (g, policy) in s.policies.iter().enumerate() {
-        let PolicyKind::GreyMarket { cap_units_per_quarter, seizure, .. } = &policy.kind else { continue };
+        let PolicyKind::GreyMarket {
+            cap_units_per_quarter,
+            seizure,
+            ..
+        } = &policy.kind
+        else {
+            continue;
+        };
         let mut total = 0.0;
         for b in 0..s.buyers.len() {
             for c in 0..nc {

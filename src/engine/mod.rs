@@ -9,6 +9,8 @@ pub mod rng;
 pub mod supply;
 
 pub use market::{Workspace, prepare, simulate, step};
-pub use rng::StreamRng;
-pub use montecarlo::{BLOCK_RUNS, CHUNK_RUNS, Progress, Sink, block_count, block_runs, simulate_blocks, simulate_runs};
+pub use montecarlo::{
+    BLOCK_RUNS, CHUNK_RUNS, Progress, Sink, block_count, block_runs, simulate_blocks, simulate_runs,
+};
 pub use record::{Layout, Record};
+pub use rng::StreamRng;

@@ -57,7 +57,16 @@ pub fn simulate_runs<S: Sink>(
     make: &(dyn Fn() -> S + Sync),
 ) -> Result<S, rayon::ThreadPoolBuildError> {
     let mut total = make();
-    simulate_blocks(scenario, seed, runs, 0..block_count(runs), threads, progress, make, |_, block| total.merge(block))?;
+    simulate_blocks(
+        scenario,
+        seed,
+        runs,
+        0..block_count(runs),
+        threads,
+        progress,
+        make,
+        |_, block| total.merge(block),
+    )?;
     Ok(total)
 }
 
@@ -74,15 +83,21 @@ pub fn simulate_blocks<S: Sink>(
     make: &(dyn Fn() -> S + Sync),
     mut on_block: impl FnMut(u64, S),
 ) -> Result<(), rayon::ThreadPoolBuildError> {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
-    let per_batch = (pool.current_num_threads() as u64 * 4).div_ceil(BLOCK_CHUNKS).max(1);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()?;
+    let per_batch = (pool.current_num_threads() as u64 * 4)
+        .div_ceil(BLOCK_CHUNKS)
+        .max(1);
     let ids: Vec<u64> = blocks.collect();
     for batch in ids.chunks(per_batch as usize) {
         let chunks: Vec<(u64, Range<u64>)> = batch
             .iter()
             .flat_map(|&b| {
                 let r = block_runs(b, runs);
-                (r.start..r.end).step_by(CHUNK_RUNS as usize).map(move |a| (b, a..(a + CHUNK_RUNS).min(r.end)))
+                (r.start..r.end)
+                    .step_by(CHUNK_RUNS as usize)
+                    .map(move |a| (b, a..(a + CHUNK_RUNS).min(r.end)))
             })
             .collect();
         let sinks: Vec<S> = pool.install(|| {
@@ -114,7 +129,12 @@ pub fn simulate_blocks<S: Sink>(
     Ok(())
 }
 
-fn simulate_chunk<S: Sink>(scenario: &Scenario, seed: u64, runs: Range<u64>, make: &(dyn Fn() -> S + Sync)) -> S {
+fn simulate_chunk<S: Sink>(
+    scenario: &Scenario,
+    seed: u64,
+    runs: Range<u64>,
+    make: &(dyn Fn() -> S + Sync),
+) -> S {
     let mut ws = Workspace::new(scenario);
     let mut record = Record::new(Layout::of(scenario));
     let mut sink = make();

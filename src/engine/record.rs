@@ -14,7 +14,12 @@ pub struct Layout {
 
 impl Layout {
     pub fn of(s: &Scenario) -> Layout {
-        Layout { quarters: s.quarter_count(), buyers: s.buyers.len(), chips: s.chips.len(), policies: s.policies.len() }
+        Layout {
+            quarters: s.quarter_count(),
+            buyers: s.buyers.len(),
+            chips: s.chips.len(),
+            policies: s.policies.len(),
+        }
     }
     /// Index into `[quarter][buyer][chip][channel]`.
     pub fn qbck(&self, q: usize, b: usize, c: usize, k: Channel) -> usize {
@@ -65,7 +70,12 @@ pub struct Record {
 
 impl Record {
     pub fn new(layout: Layout) -> Record {
-        let Layout { quarters: q, buyers: b, chips: c, policies: p } = layout;
+        let Layout {
+            quarters: q,
+            buyers: b,
+            chips: c,
+            policies: p,
+        } = layout;
         Record {
             layout,
             delivered: vec![0.0; q * b * c * Channel::COUNT],

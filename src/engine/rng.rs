@@ -25,5 +25,7 @@ pub fn run_stream(seed: u64, run: u64) -> StreamRng {
 
 /// The stream for one uncertain input of one run.
 pub fn param_stream(seed: u64, run: u64, slot: usize) -> StreamRng {
-    StreamRng::seed_from_u64(mix(mix(mix(seed) ^ run) ^ (slot as u64).wrapping_add(0xA5A5_0000_0000)))
+    StreamRng::seed_from_u64(mix(
+        mix(mix(seed) ^ run) ^ (slot as u64).wrapping_add(0xA5A5_0000_0000)
+    ))
 }

@@ -42,9 +42,19 @@ mod tests {
         let mut out = [0.0; 3];
         allocate(&[10.0, 30.0, 60.0], 50.0, &Allocation::ProRata, &mut out);
         assert_eq!(out, [5.0, 15.0, 30.0]);
-        allocate(&[10.0, 30.0, 60.0], 50.0, &Allocation::Priority(vec![2]), &mut out);
+        allocate(
+            &[10.0, 30.0, 60.0],
+            50.0,
+            &Allocation::Priority(vec![2]),
+            &mut out,
+        );
         assert_eq!(out, [0.0, 0.0, 50.0]);
-        allocate(&[10.0, 30.0, 20.0], 40.0, &Allocation::Priority(vec![2]), &mut out);
+        allocate(
+            &[10.0, 30.0, 20.0],
+            40.0,
+            &Allocation::Priority(vec![2]),
+            &mut out,
+        );
         assert_eq!(out, [5.0, 15.0, 20.0]);
     }
 

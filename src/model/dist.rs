@@ -10,18 +10,44 @@ use rand_distr::Distribution as _;
 #[derive(Debug, Clone, PartialEq)]
 pub enum DistSpec {
     Fixed(f64),
-    Uniform { min: f64, max: f64 },
+    Uniform {
+        min: f64,
+        max: f64,
+    },
     /// Normal, truncated to `[min, max]` (either bound may be infinite).
-    Normal { mean: f64, sd: f64, min: f64, max: f64 },
+    Normal {
+        mean: f64,
+        sd: f64,
+        min: f64,
+        max: f64,
+    },
     /// Log-normal given by its median and the standard deviation of its logarithm.
-    LogNormal { median: f64, sigma: f64 },
-    Triangular { min: f64, mode: f64, max: f64 },
+    LogNormal {
+        median: f64,
+        sigma: f64,
+    },
+    Triangular {
+        min: f64,
+        mode: f64,
+        max: f64,
+    },
     /// PERT (beta on `[min, max]` with shape 4).
-    Pert { min: f64, mode: f64, max: f64 },
+    Pert {
+        min: f64,
+        mode: f64,
+        max: f64,
+    },
     /// Beta(alpha, beta) scaled to `[min, max]`.
-    Beta { alpha: f64, beta: f64, min: f64, max: f64 },
+    Beta {
+        alpha: f64,
+        beta: f64,
+        min: f64,
+        max: f64,
+    },
     /// 1 with probability `p`, else 0.
-    Bernoulli { p: f64 },
+    Bernoulli {
+        p: f64,
+    },
 }
 
 /// A distribution whose parameters have been checked.
@@ -34,12 +60,23 @@ pub struct Distribution {
 #[derive(Debug, Clone)]
 enum Sampler {
     Fixed(f64),
-    Uniform { min: f64, width: f64 },
-    Normal { normal: rand_distr::Normal<f64>, min: f64, max: f64 },
+    Uniform {
+        min: f64,
+        width: f64,
+    },
+    Normal {
+        normal: rand_distr::Normal<f64>,
+        min: f64,
+        max: f64,
+    },
     LogNormal(rand_distr::LogNormal<f64>),
     Triangular(rand_distr::Triangular<f64>),
     Pert(rand_distr::Pert<f64>),
-    Beta { beta: rand_distr::Beta<f64>, min: f64, width: f64 },
+    Beta {
+        beta: rand_distr::Beta<f64>,
+        min: f64,
+        width: f64,
+    },
     Bernoulli(f64),
 }
 
@@ -57,12 +94,20 @@ pub enum DistError {
     #[error("needs a probability p in [0, 1] (got {0})")]
     Probability(f64),
     #[error("the truncation range [{min}, {max}] holds almost none of Normal({mean}, {sd})")]
-    EmptyTruncation { mean: f64, sd: f64, min: f64, max: f64 },
+    EmptyTruncation {
+        mean: f64,
+        sd: f64,
+        min: f64,
+        max: f64,
+    },
 }
 
 impl Distribution {
     pub fn fixed(value: f64) -> Distribution {
-        Distribution { spec: DistSpec::Fixed(value), sampler: Sampler::Fixed(value) }
+        Distribution {
+            spec: DistSpec::Fixed(value),
+            sampler: Sampler::Fixed(value),
+        }
     }
 
     pub fn new(spec: DistSpec) -> Result<Distribution, DistError> {
@@ -74,7 +119,10 @@ impl Distribution {
             DistSpec::Uniform { min, max } => {
                 finite(&[min, max])?;
                 ordered(min, max)?;
-                Sampler::Uniform { min, width: max - min }
+                Sampler::Uniform {
+                    min,
+                    width: max - min,
+                }
             }
             DistSpec::Normal { mean, sd, min, max } => {
                 finite(&[mean, sd])?;
@@ -94,7 +142,8 @@ impl Distribution {
                 finite(&[median, sigma])?;
                 positive("median", median)?;
                 positive("sigma", sigma)?;
-                let d = rand_distr::LogNormal::new(median.ln(), sigma).map_err(|_| DistError::NotFinite)?;
+                let d = rand_distr::LogNormal::new(median.ln(), sigma)
+                    .map_err(|_| DistError::NotFinite)?;
                 Sampler::LogNormal(d)
             }
             DistSpec::Triangular { min, mode, max } => {
@@ -120,13 +169,22 @@ impl Distribution {
                     Sampler::Pert(d)
                 }
             }
-            DistSpec::Beta { alpha, beta, min, max } => {
+            DistSpec::Beta {
+                alpha,
+                beta,
+                min,
+                max,
+            } => {
                 finite(&[alpha, beta, min, max])?;
                 positive("alpha", alpha)?;
                 positive("beta", beta)?;
                 ordered(min, max)?;
                 let b = rand_distr::Beta::new(alpha, beta).map_err(|_| DistError::NotFinite)?;
-                Sampler::Beta { beta: b, min, width: max - min }
+                Sampler::Beta {
+                    beta: b,
+                    min,
+                    width: max - min,
+                }
             }
             DistSpec::Bernoulli { p } => {
                 finite(&[p])?;
@@ -171,7 +229,12 @@ impl Distribution {
             DistSpec::LogNormal { median, sigma } => median * (0.5 * sigma * sigma).exp(),
             DistSpec::Triangular { min, mode, max } => (min + mode + max) / 3.0,
             DistSpec::Pert { min, mode, max } => (min + 4.0 * mode + max) / 6.0,
-            DistSpec::Beta { alpha, beta, min, max } => min + (max - min) * alpha / (alpha + beta),
+            DistSpec::Beta {
+                alpha,
+                beta,
+                min,
+                max,
+            } => min + (max - min) * alpha / (alpha + beta),
             DistSpec::Bernoulli { p } => p,
         }
     }
@@ -209,16 +272,28 @@ impl Distribution {
             DistSpec::Fixed(v) => v,
             DistSpec::Uniform { min, max } => min + p * (max - min),
             DistSpec::Normal { mean, sd, min, max } => {
-                special::truncated_normal_quantile((min - mean) / sd, (max - mean) / sd, p).mul_add(sd, mean).clamp(min, max)
+                special::truncated_normal_quantile((min - mean) / sd, (max - mean) / sd, p)
+                    .mul_add(sd, mean)
+                    .clamp(min, max)
             }
-            DistSpec::LogNormal { median, sigma } => median * (sigma * special::normal_quantile(p)).exp(),
+            DistSpec::LogNormal { median, sigma } => {
+                median * (sigma * special::normal_quantile(p)).exp()
+            }
             DistSpec::Triangular { min, mode, max } => triangular_quantile(min, mode, max, p),
             DistSpec::Pert { min, mode, max } if max > min => {
-                let (a, b) = (1.0 + 4.0 * (mode - min) / (max - min), 1.0 + 4.0 * (max - mode) / (max - min));
+                let (a, b) = (
+                    1.0 + 4.0 * (mode - min) / (max - min),
+                    1.0 + 4.0 * (max - mode) / (max - min),
+                );
                 min + (max - min) * special::beta_quantile(a, b, p)
             }
             DistSpec::Pert { min, .. } => min,
-            DistSpec::Beta { alpha, beta, min, max } => min + (max - min) * special::beta_quantile(alpha, beta, p),
+            DistSpec::Beta {
+                alpha,
+                beta,
+                min,
+                max,
+            } => min + (max - min) * special::beta_quantile(alpha, beta, p),
             DistSpec::Bernoulli { p: prob } => f64::from(u8::from(p > 1.0 - prob)),
         }
         .clamp(lo, hi)
@@ -249,10 +324,19 @@ impl std::fmt::Display for Distribution {
                 }
                 write!(f, ")")
             }
-            DistSpec::LogNormal { median, sigma } => write!(f, "lognormal(median {median}, sigma {sigma})"),
-            DistSpec::Triangular { min, mode, max } => write!(f, "triangular({min}, {mode}, {max})"),
+            DistSpec::LogNormal { median, sigma } => {
+                write!(f, "lognormal(median {median}, sigma {sigma})")
+            }
+            DistSpec::Triangular { min, mode, max } => {
+                write!(f, "triangular({min}, {mode}, {max})")
+            }
             DistSpec::Pert { min, mode, max } => write!(f, "pert({min}, {mode}, {max})"),
-            DistSpec::Beta { alpha, beta, min, max } => write!(f, "beta({alpha}, {beta}) on [{min}, {max}]"),
+            DistSpec::Beta {
+                alpha,
+                beta,
+                min,
+                max,
+            } => write!(f, "beta({alpha}, {beta}) on [{min}, {max}]"),
             DistSpec::Bernoulli { p } => write!(f, "bernoulli({p})"),
         }
     }
@@ -264,19 +348,35 @@ pub fn unit<R: Rng + ?Sized>(rng: &mut R) -> f64 {
 }
 
 fn finite(values: &[f64]) -> Result<(), DistError> {
-    if values.iter().all(|v| v.is_finite()) { Ok(()) } else { Err(DistError::NotFinite) }
+    if values.iter().all(|v| v.is_finite()) {
+        Ok(())
+    } else {
+        Err(DistError::NotFinite)
+    }
 }
 
 fn ordered(min: f64, max: f64) -> Result<(), DistError> {
-    if min <= max { Ok(()) } else { Err(DistError::Bounds { min, max }) }
+    if min <= max {
+        Ok(())
+    } else {
+        Err(DistError::Bounds { min, max })
+    }
 }
 
 fn with_mode(min: f64, mode: f64, max: f64) -> Result<(), DistError> {
-    if min <= mode && mode <= max { Ok(()) } else { Err(DistError::Mode { min, mode, max }) }
+    if min <= mode && mode <= max {
+        Ok(())
+    } else {
+        Err(DistError::Mode { min, mode, max })
+    }
 }
 
 fn positive(name: &'static str, value: f64) -> Result<(), DistError> {
-    if value > 0.0 { Ok(()) } else { Err(DistError::NotPositive { name, value }) }
+    if value > 0.0 {
+        Ok(())
+    } else {
+        Err(DistError::NotPositive { name, value })
+    }
 }
 
 /// Special functions behind [`Distribution::quantile`].
@@ -297,12 +397,38 @@ mod special {
         if p >= 1.0 {
             return f64::INFINITY;
         }
-        const A: [f64; 6] = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
-        const B: [f64; 5] = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
-        const C: [f64; 6] = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
-        const D: [f64; 4] = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
+        const A: [f64; 6] = [
+            -3.969683028665376e1,
+            2.209460984245205e2,
+            -2.759285104469687e2,
+            1.38357751867269e2,
+            -3.066479806614716e1,
+            2.506628277459239,
+        ];
+        const B: [f64; 5] = [
+            -5.447609879822406e1,
+            1.615858368580409e2,
+            -1.556989798598866e2,
+            6.680131188771972e1,
+            -1.328068155288572e1,
+        ];
+        const C: [f64; 6] = [
+            -7.784894002430293e-3,
+            -3.223964580411365e-1,
+            -2.400758277161838,
+            -2.549732539343734,
+            4.374664141464968,
+            2.938163982698783,
+        ];
+        const D: [f64; 4] = [
+            7.784695709041462e-3,
+            3.224671290700398e-1,
+            2.445134137142996,
+            3.754408661907416,
+        ];
         let tail = |q: f64| {
-            (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5]) / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
+            (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
+                / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
         };
         let x = if p < 0.02425 {
             tail((-2.0 * p.ln()).sqrt())
@@ -346,7 +472,10 @@ mod special {
         for m in 1..=500 {
             let m = f64::from(m);
             let m2 = 2.0 * m;
-            for aa in [m * (b - m) * x / ((qam + m2) * (a + m2)), -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))] {
+            for aa in [
+                m * (b - m) * x / ((qam + m2) * (a + m2)),
+                -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2)),
+            ] {
                 d = 1.0 + aa * d;
                 d = if d.abs() < TINY { TINY } else { d }.recip();
                 c = 1.0 + aa / c;
@@ -400,7 +529,11 @@ mod special {
             if f == 0.0 {
                 return x;
             }
-            if f < 0.0 { lo = x } else { hi = x }
+            if f < 0.0 {
+                lo = x
+            } else {
+                hi = x
+            }
             let newton = x - f / beta_density(x, a, b);
             // Outside the bracket, bisect; next to an end of [0, 1], approach it
             // geometrically, so quantiles like 1e-30 are reached in a few dozen steps.
@@ -436,22 +569,47 @@ mod tests {
     fn sample_means_match() {
         let specs = [
             DistSpec::Uniform { min: 1.0, max: 3.0 },
-            DistSpec::Triangular { min: 0.0, mode: 1.0, max: 5.0 },
-            DistSpec::Pert { min: 0.0, mode: 1.0, max: 5.0 },
-            DistSpec::Beta { alpha: 2.0, beta: 5.0, min: 0.0, max: 10.0 },
+            DistSpec::Triangular {
+                min: 0.0,
+                mode: 1.0,
+                max: 5.0,
+            },
+            DistSpec::Pert {
+                min: 0.0,
+                mode: 1.0,
+                max: 5.0,
+            },
+            DistSpec::Beta {
+                alpha: 2.0,
+                beta: 5.0,
+                min: 0.0,
+                max: 10.0,
+            },
             DistSpec::Bernoulli { p: 0.3 },
-            DistSpec::LogNormal { median: 2.0, sigma: 0.3 },
+            DistSpec::LogNormal {
+                median: 2.0,
+                sigma: 0.3,
+            },
         ];
         for spec in specs {
             let d = Distribution::new(spec.clone()).unwrap();
             let (m, want) = (mean_of(&d), d.mean());
-            assert!((m - want).abs() < 0.03 * want.abs().max(1.0), "{spec:?}: {m} vs {want}");
+            assert!(
+                (m - want).abs() < 0.03 * want.abs().max(1.0),
+                "{spec:?}: {m} vs {want}"
+            );
         }
     }
 
     #[test]
     fn truncated_normal_stays_in_range() {
-        let d = Distribution::new(DistSpec::Normal { mean: 0.1, sd: 1.0, min: 0.0, max: f64::INFINITY }).unwrap();
+        let d = Distribution::new(DistSpec::Normal {
+            mean: 0.1,
+            sd: 1.0,
+            min: 0.0,
+            max: f64::INFINITY,
+        })
+        .unwrap();
         let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(1);
         assert!((0..10_000).all(|_| d.sample(&mut rng) >= 0.0));
     }
@@ -460,28 +618,179 @@ mod tests {
     fn quantiles_match_known_values() {
         let q = |spec: DistSpec, p: f64| Distribution::new(spec).unwrap().quantile(p);
         let inf = f64::INFINITY;
-        let close = |got: f64, want: f64, tol: f64| assert!((got - want).abs() <= tol, "{got} vs {want}");
-        close(q(DistSpec::Normal { mean: 0.0, sd: 1.0, min: -inf, max: inf }, 0.975), 1.959_963_984_540_054, 1e-13);
-        close(q(DistSpec::Normal { mean: 0.0, sd: 1.0, min: -inf, max: inf }, 1e-10), -6.361_340_902_404_056, 1e-10);
-        close(q(DistSpec::Normal { mean: 10.0, sd: 2.0, min: -inf, max: inf }, 0.1), 10.0 - 2.0 * 1.281_551_565_544_601, 1e-12);
+        let close =
+            |got: f64, want: f64, tol: f64| assert!((got - want).abs() <= tol, "{got} vs {want}");
+        close(
+            q(
+                DistSpec::Normal {
+                    mean: 0.0,
+                    sd: 1.0,
+                    min: -inf,
+                    max: inf,
+                },
+                0.975,
+            ),
+            1.959_963_984_540_054,
+            1e-13,
+        );
+        close(
+            q(
+                DistSpec::Normal {
+                    mean: 0.0,
+                    sd: 1.0,
+                    min: -inf,
+                    max: inf,
+                },
+                1e-10,
+            ),
+            -6.361_340_902_404_056,
+            1e-10,
+        );
+        close(
+            q(
+                DistSpec::Normal {
+                    mean: 10.0,
+                    sd: 2.0,
+                    min: -inf,
+                    max: inf,
+                },
+                0.1,
+            ),
+            10.0 - 2.0 * 1.281_551_565_544_601,
+            1e-12,
+        );
         // Half-normal: the normal truncated at its mean has quantile Phi^-1((1 + p) / 2).
-        close(q(DistSpec::Normal { mean: 0.0, sd: 1.0, min: 0.0, max: inf }, 0.5), 0.674_489_750_196_082, 1e-12);
-        close(q(DistSpec::LogNormal { median: 3.0, sigma: 0.5 }, 0.5), 3.0, 1e-12);
-        close(q(DistSpec::Uniform { min: 2.0, max: 4.0 }, 0.25), 2.5, 1e-15);
-        close(q(DistSpec::Triangular { min: 0.0, mode: 1.0, max: 2.0 }, 0.5), 1.0, 1e-15);
-        close(q(DistSpec::Triangular { min: 0.0, mode: 0.0, max: 1.0 }, 0.75), 0.5, 1e-15);
+        close(
+            q(
+                DistSpec::Normal {
+                    mean: 0.0,
+                    sd: 1.0,
+                    min: 0.0,
+                    max: inf,
+                },
+                0.5,
+            ),
+            0.674_489_750_196_082,
+            1e-12,
+        );
+        close(
+            q(
+                DistSpec::LogNormal {
+                    median: 3.0,
+                    sigma: 0.5,
+                },
+                0.5,
+            ),
+            3.0,
+            1e-12,
+        );
+        close(
+            q(DistSpec::Uniform { min: 2.0, max: 4.0 }, 0.25),
+            2.5,
+            1e-15,
+        );
+        close(
+            q(
+                DistSpec::Triangular {
+                    min: 0.0,
+                    mode: 1.0,
+                    max: 2.0,
+                },
+                0.5,
+            ),
+            1.0,
+            1e-15,
+        );
+        close(
+            q(
+                DistSpec::Triangular {
+                    min: 0.0,
+                    mode: 0.0,
+                    max: 1.0,
+                },
+                0.75,
+            ),
+            0.5,
+            1e-15,
+        );
         // Beta(2, 5): median solving 1 - (1-x)^6 - 6x(1-x)^5 = 1/2; Beta(1, 1) is uniform; Beta(0.5, 0.5)
         // is the arcsine law, with quantile sin^2(pi p / 2).
-        close(q(DistSpec::Beta { alpha: 2.0, beta: 5.0, min: 0.0, max: 1.0 }, 0.5), 0.264_449_983_295_66, 1e-12);
-        close(q(DistSpec::Beta { alpha: 1.0, beta: 1.0, min: 0.0, max: 10.0 }, 0.3), 3.0, 1e-12);
+        close(
+            q(
+                DistSpec::Beta {
+                    alpha: 2.0,
+                    beta: 5.0,
+                    min: 0.0,
+                    max: 1.0,
+                },
+                0.5,
+            ),
+            0.264_449_983_295_66,
+            1e-12,
+        );
+        close(
+            q(
+                DistSpec::Beta {
+                    alpha: 1.0,
+                    beta: 1.0,
+                    min: 0.0,
+                    max: 10.0,
+                },
+                0.3,
+            ),
+            3.0,
+            1e-12,
+        );
         let arcsine = (std::f64::consts::FRAC_PI_2 * 0.1).sin().powi(2);
-        close(q(DistSpec::Beta { alpha: 0.5, beta: 0.5, min: 0.0, max: 1.0 }, 0.1), arcsine, 1e-12);
+        close(
+            q(
+                DistSpec::Beta {
+                    alpha: 0.5,
+                    beta: 0.5,
+                    min: 0.0,
+                    max: 1.0,
+                },
+                0.1,
+            ),
+            arcsine,
+            1e-12,
+        );
         // PERT(0, 0.5, 1) is Beta(3, 3), symmetric.
-        close(q(DistSpec::Pert { min: 0.0, mode: 0.5, max: 1.0 }, 0.5), 0.5, 1e-12);
+        close(
+            q(
+                DistSpec::Pert {
+                    min: 0.0,
+                    mode: 0.5,
+                    max: 1.0,
+                },
+                0.5,
+            ),
+            0.5,
+            1e-12,
+        );
         assert_eq!(q(DistSpec::Bernoulli { p: 0.3 }, 0.69), 0.0);
         assert_eq!(q(DistSpec::Bernoulli { p: 0.3 }, 0.71), 1.0);
-        assert_eq!(q(DistSpec::LogNormal { median: 1.0, sigma: 1.0 }, 1.0), inf);
-        assert_eq!(q(DistSpec::Pert { min: 1.0, mode: 2.0, max: 5.0 }, 0.0), 1.0);
+        assert_eq!(
+            q(
+                DistSpec::LogNormal {
+                    median: 1.0,
+                    sigma: 1.0
+                },
+                1.0
+            ),
+            inf
+        );
+        assert_eq!(
+            q(
+                DistSpec::Pert {
+                    min: 1.0,
+                    mode: 2.0,
+                    max: 5.0
+                },
+                0.0
+            ),
+            1.0
+        );
         assert_eq!(q(DistSpec::Fixed(7.0), 0.9), 7.0);
     }
 
@@ -491,12 +800,38 @@ mod tests {
     fn quantiles_agree_with_the_sampler() {
         let specs = [
             DistSpec::Uniform { min: 1.0, max: 3.0 },
-            DistSpec::Normal { mean: 1.0, sd: 2.0, min: 0.0, max: f64::INFINITY },
-            DistSpec::Normal { mean: 0.0, sd: 1.0, min: -1.0, max: 2.0 },
-            DistSpec::LogNormal { median: 2.0, sigma: 0.7 },
-            DistSpec::Triangular { min: 0.0, mode: 4.0, max: 5.0 },
-            DistSpec::Pert { min: 1000.0, mode: 2000.0, max: 6000.0 },
-            DistSpec::Beta { alpha: 0.7, beta: 3.0, min: -1.0, max: 1.0 },
+            DistSpec::Normal {
+                mean: 1.0,
+                sd: 2.0,
+                min: 0.0,
+                max: f64::INFINITY,
+            },
+            DistSpec::Normal {
+                mean: 0.0,
+                sd: 1.0,
+                min: -1.0,
+                max: 2.0,
+            },
+            DistSpec::LogNormal {
+                median: 2.0,
+                sigma: 0.7,
+            },
+            DistSpec::Triangular {
+                min: 0.0,
+                mode: 4.0,
+                max: 5.0,
+            },
+            DistSpec::Pert {
+                min: 1000.0,
+                mode: 2000.0,
+                max: 6000.0,
+            },
+            DistSpec::Beta {
+                alpha: 0.7,
+                beta: 3.0,
+                min: -1.0,
+                max: 1.0,
+            },
         ];
         let n = 40_000;
         for spec in specs {
@@ -507,7 +842,10 @@ mod tests {
                 let x = d.quantile(p);
                 let share = draws.iter().filter(|v| **v <= x).count() as f64 / n as f64;
                 // 4 binomial standard errors.
-                assert!((share - p).abs() < 4.0 * (p * (1.0 - p) / n as f64).sqrt(), "{spec:?} p={p}: {share}");
+                assert!(
+                    (share - p).abs() < 4.0 * (p * (1.0 - p) / n as f64).sqrt(),
+                    "{spec:?} p={p}: {share}"
+                );
             }
         }
     }
@@ -518,12 +856,18 @@ mod tests {
             for p in [1e-9, 0.001, 0.2, 0.5] {
                 let x = special::beta_quantile(a, b, p);
                 let back = special::beta_cdf(x, a, b);
-                assert!((back - p).abs() < 1e-12 * p.max(1e-3), "Beta({a}, {b}) p={p}: x={x}, cdf={back}");
+                assert!(
+                    (back - p).abs() < 1e-12 * p.max(1e-3),
+                    "Beta({a}, {b}) p={p}: x={x}, cdf={back}"
+                );
                 // Upper tail: the survival function 1 - I_x(a, b) = I_(1-x)(b, a) gives back 1 - p
                 // to the precision doubles near 1 allow (none when the quantile rounds to 1).
                 let upper = special::beta_quantile(a, b, 1.0 - p);
                 let tail = special::beta_cdf(1.0 - upper, b, a);
-                assert!(upper == 1.0 || (tail - p).abs() < 1e-6 * p, "Beta({a}, {b}) 1-p={p}: x={upper}, tail={tail}");
+                assert!(
+                    upper == 1.0 || (tail - p).abs() < 1e-6 * p,
+                    "Beta({a}, {b}) 1-p={p}: x={upper}, tail={tail}"
+                );
             }
         }
     }
@@ -531,9 +875,32 @@ mod tests {
     #[test]
     fn bad_parameters_are_refused() {
         assert!(Distribution::new(DistSpec::Uniform { min: 2.0, max: 1.0 }).is_err());
-        assert!(Distribution::new(DistSpec::Normal { mean: 0.0, sd: 0.0, min: 0.0, max: 1.0 }).is_err());
-        assert!(Distribution::new(DistSpec::Triangular { min: 0.0, mode: 3.0, max: 2.0 }).is_err());
-        assert!(Distribution::new(DistSpec::Beta { alpha: 0.0, beta: 1.0, min: 0.0, max: 1.0 }).is_err());
+        assert!(
+            Distribution::new(DistSpec::Normal {
+                mean: 0.0,
+                sd: 0.0,
+                min: 0.0,
+                max: 1.0
+            })
+            .is_err()
+        );
+        assert!(
+            Distribution::new(DistSpec::Triangular {
+                min: 0.0,
+                mode: 3.0,
+                max: 2.0
+            })
+            .is_err()
+        );
+        assert!(
+            Distribution::new(DistSpec::Beta {
+                alpha: 0.0,
+                beta: 1.0,
+                min: 0.0,
+                max: 1.0
+            })
+            .is_err()
+        );
         assert!(Distribution::new(DistSpec::Bernoulli { p: 1.5 }).is_err());
         assert!(Distribution::new(DistSpec::Fixed(f64::NAN)).is_err());
     }

@@ -201,7 +201,10 @@ impl Clause {
             && ge(pd, self.pd_min)
             && lt(pd, self.pd_max)
             && ge(chip.interconnect_gbs, self.interconnect_min_gbs)
-            && ge(Some(chip.memory_bandwidth_tbs), self.memory_bandwidth_min_tbs)
+            && ge(
+                Some(chip.memory_bandwidth_tbs),
+                self.memory_bandwidth_min_tbs,
+            )
     }
 }
 
@@ -230,12 +233,32 @@ pub enum PolicyKind {
         revenue_share: Option<ParamId>,
         duty: Option<ParamId>,
     },
-    BeijingBan { chips: Vec<bool>, include_grey: bool },
-    BeijingQuota { min_domestic_share: ParamId },
-    BeijingGuidance { chips: Vec<bool>, penalty: ParamId },
-    BeijingReview { chips: Vec<bool>, approval: ParamId, cap_units_per_buyer: Option<ParamId> },
-    GreyMarket { chips: Vec<bool>, markup: ParamId, cap_units_per_quarter: ParamId, seizure: ParamId },
-    Crackdown { cap_factor: ParamId, seizure: Option<ParamId> },
+    BeijingBan {
+        chips: Vec<bool>,
+        include_grey: bool,
+    },
+    BeijingQuota {
+        min_domestic_share: ParamId,
+    },
+    BeijingGuidance {
+        chips: Vec<bool>,
+        penalty: ParamId,
+    },
+    BeijingReview {
+        chips: Vec<bool>,
+        approval: ParamId,
+        cap_units_per_buyer: Option<ParamId>,
+    },
+    GreyMarket {
+        chips: Vec<bool>,
+        markup: ParamId,
+        cap_units_per_quarter: ParamId,
+        seizure: ParamId,
+    },
+    Crackdown {
+        cap_factor: ParamId,
+        seizure: Option<ParamId>,
+    },
 }
 
 impl PolicyKind {

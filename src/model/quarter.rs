@@ -13,7 +13,9 @@ pub struct Quarter {
 impl Quarter {
     /// `quarter` must be 1..=4.
     pub fn new(year: i32, quarter: u8) -> Option<Quarter> {
-        (1..=4).contains(&quarter).then_some(Quarter { year, quarter })
+        (1..=4)
+            .contains(&quarter)
+            .then_some(Quarter { year, quarter })
     }
 
     pub fn year(self) -> i32 {

@@ -18,12 +18,21 @@ fn stats_fields(s: &Stats) -> [String; 7] {
     [s.mean, s.sd, s.p05, s.p25, s.p50, s.p75, s.p95].map(|x| format!("{x}"))
 }
 
-fn write_rows<'a>(w: impl Write, first: [&str; 3], rows: impl Iterator<Item = &'a Row>) -> csv::Result<()> {
+fn write_rows<'a>(
+    w: impl Write,
+    first: [&str; 3],
+    rows: impl Iterator<Item = &'a Row>,
+) -> csv::Result<()> {
     let mut out = csv::Writer::from_writer(w);
     out.write_record(first.iter().chain(STATS_HEADER.iter()))?;
     for r in rows {
         let f = stats_fields(&r.stats);
-        out.write_record([r.period.as_str(), r.key.as_str(), r.metric.as_str()].iter().copied().chain(f.iter().map(String::as_str)))?;
+        out.write_record(
+            [r.period.as_str(), r.key.as_str(), r.metric.as_str()]
+                .iter()
+                .copied()
+                .chain(f.iter().map(String::as_str)),
+        )?;
     }
     out.flush()?;
     Ok(())
@@ -48,7 +57,11 @@ pub fn write_market_csv(s: &Summary, w: impl Write) -> csv::Result<()> {
     out.write_record(["period", "metric"].iter().chain(STATS_HEADER.iter()))?;
     for r in &s.market_rows {
         let f = stats_fields(&r.stats);
-        out.write_record([r.period.as_str(), r.metric.as_str()].into_iter().chain(f.iter().map(String::as_str)))?;
+        out.write_record(
+            [r.period.as_str(), r.metric.as_str()]
+                .into_iter()
+                .chain(f.iter().map(String::as_str)),
+        )?;
     }
     out.flush()?;
     Ok(())
@@ -57,12 +70,16 @@ pub fn write_market_csv(s: &Summary, w: impl Write) -> csv::Result<()> {
 /// `buyers.csv`: per (quarter, buyer, chip, channel, metric) mean and 90% interval.
 pub fn write_buyers_csv(s: &Summary, w: impl Write) -> csv::Result<()> {
     let mut out = csv::Writer::from_writer(w);
-    out.write_record(["quarter", "buyer", "chip", "channel", "metric", "mean", "p05", "p50", "p95"])?;
+    out.write_record([
+        "quarter", "buyer", "chip", "channel", "metric", "mean", "p05", "p50", "p95",
+    ])?;
     for r in &s.buyer_rows {
         let st = &r.stats;
         let nums = [st.mean, st.p05, st.p50, st.p95].map(|x| format!("{x}"));
         out.write_record(
-            [r.quarter.as_str(), &r.buyer, &r.chip, &r.channel, &r.metric].into_iter().chain(nums.iter().map(String::as_str)),
+            [r.quarter.as_str(), &r.buyer, &r.chip, &r.channel, &r.metric]
+                .into_iter()
+                .chain(nums.iter().map(String::as_str)),
         )?;
     }
     out.flush()?;
@@ -84,7 +101,10 @@ pub fn write_all(s: &Summary, resolved_toml: &str, dir: &std::path::Path) -> any
     use anyhow::Context;
     let file = |name: &str| -> anyhow::Result<std::io::BufWriter<std::fs::File>> {
         let path = dir.join(name);
-        Ok(std::io::BufWriter::new(std::fs::File::create(&path).with_context(|| format!("cannot create {}", path.display()))?))
+        Ok(std::io::BufWriter::new(
+            std::fs::File::create(&path)
+                .with_context(|| format!("cannot create {}", path.display()))?,
+        ))
     };
     write_summary_csv(s, file("summary.csv")?)?;
     write_yearly_csv(s, file("yearly.csv")?)?;

@@ -187,7 +187,11 @@ pub fn remove_partials_on_interrupt() -> Result<()> {
                 }
             }
         }
-        let note = if pending.is_empty() { "" } else { ": no results written" };
+        let note = if pending.is_empty() {
+            ""
+        } else {
+            ": no results written"
+        };
         eprintln!("interrupted{note}");
         std::process::exit(130);
     })

@@ -259,11 +259,16 @@ fn toml_error(source: &SourceFile, e: &toml::de::Error) -> Diagnostic {
     let help = unknown_field_help(message).or_else(|| type_help(message));
     let first = message.lines().next().unwrap_or("invalid TOML");
     // toml hands a date to serde as a table; say what the file holds.
-    let date = e.span().and_then(|r| source.text.get(r)).is_some_and(|t| t.starts_with(|c: char| c.is_ascii_digit()));
+    let date = e
+        .span()
+        .and_then(|r| source.text.get(r))
+        .is_some_and(|t| t.starts_with(|c: char| c.is_ascii_digit()));
     if date && first.starts_with("invalid type: table") {
         let help = Some("quarters are strings like \"2024Q3\"; dates are not used".to_string());
         let first = first.replace("invalid type: table", "invalid type: date");
-        return Diagnostic::error(&source.path, plain(&first)).at(source, e.span()).with_help(help);
+        return Diagnostic::error(&source.path, plain(&first))
+            .at(source, e.span())
+            .with_help(help);
     }
     // The list of valid fields goes to the help line (as a suggestion, or in full).
     let first = first

@@ -45,7 +45,10 @@ impl Moments {
             return (0.0, 0.0);
         }
         let n = self.nonzero as f64;
-        (self.shift + self.sum / n, (self.sum_sq - self.sum * self.sum / n).max(0.0))
+        (
+            self.shift + self.sum / n,
+            (self.sum_sq - self.sum * self.sum / n).max(0.0),
+        )
     }
 
     pub fn merge(&mut self, o: &Moments) {
@@ -80,7 +83,11 @@ impl Moments {
         let nf = n as f64;
         let mean = mean_nz * k / nf;
         let m2 = m2_nz + k * (nf - k) / nf * mean_nz * mean_nz;
-        let sd = if n > 1 { (m2.max(0.0) / (nf - 1.0)).sqrt() } else { 0.0 };
+        let sd = if n > 1 {
+            (m2.max(0.0) / (nf - 1.0)).sqrt()
+        } else {
+            0.0
+        };
         (mean, sd)
     }
 }
@@ -108,7 +115,11 @@ pub struct Accumulator {
 
 impl Accumulator {
     pub fn new(cells: usize) -> Accumulator {
-        Accumulator { runs: 0, moments: vec![Moments::default(); cells], sketches: vec![Sketch::default(); cells] }
+        Accumulator {
+            runs: 0,
+            moments: vec![Moments::default(); cells],
+            sketches: vec![Sketch::default(); cells],
+        }
     }
 
     pub fn runs(&self) -> u64 {
@@ -126,7 +137,11 @@ impl Accumulator {
 
     /// An accumulator from saved parts (a shard's blocks, say); `sketches` may be empty.
     pub fn from_parts(runs: u64, moments: Vec<Moments>, sketches: Vec<Sketch>) -> Accumulator {
-        Accumulator { runs, moments, sketches }
+        Accumulator {
+            runs,
+            moments,
+            sketches,
+        }
     }
 
     /// Moves the sketches out (empty if they are pooled elsewhere).
@@ -199,7 +214,11 @@ impl Accumulator {
     /// Moves the sketches out, leaving empty ones.
     pub fn take_sketches(&mut self) -> Accumulator {
         let empty = vec![Sketch::default(); self.sketches.len()];
-        Accumulator { runs: 0, moments: Vec::new(), sketches: std::mem::replace(&mut self.sketches, empty) }
+        Accumulator {
+            runs: 0,
+            moments: Vec::new(),
+            sketches: std::mem::replace(&mut self.sketches, empty),
+        }
     }
 
     pub fn stats(&self, cell: usize) -> Stats {
@@ -236,8 +255,14 @@ mod tests {
     fn moments_with_zeros_match_direct() {
         let xs = [0.0, 1.0, 0.0, 4.0, 2.5, 0.0, 7.0];
         let (mut m, mut tail) = (Moments::default(), Moments::default());
-        xs[..3].iter().filter(|x| **x != 0.0).for_each(|x| m.add(*x));
-        xs[3..].iter().filter(|x| **x != 0.0).for_each(|x| tail.add(*x));
+        xs[..3]
+            .iter()
+            .filter(|x| **x != 0.0)
+            .for_each(|x| m.add(*x));
+        xs[3..]
+            .iter()
+            .filter(|x| **x != 0.0)
+            .for_each(|x| tail.add(*x));
         m.merge(&tail);
         let (mean, sd) = m.mean_sd(xs.len() as u64);
         let n = xs.len() as f64;

@@ -7,7 +7,14 @@ use crate::model::{Channel, Origin, Scenario};
 use serde::{Deserialize, Serialize};
 
 /// Metrics reported per vendor and period.
-pub const VENDOR_METRICS: [&str; 6] = ["units", "compute_h100e", "revenue_usd", "units_share", "compute_share", "revenue_share"];
+pub const VENDOR_METRICS: [&str; 6] = [
+    "units",
+    "compute_h100e",
+    "revenue_usd",
+    "units_share",
+    "compute_share",
+    "revenue_share",
+];
 /// Metrics reported for the whole market per period.
 pub const MARKET_METRICS: [&str; 12] = [
     "units",
@@ -54,7 +61,13 @@ impl Cells {
         let layout = Layout::of(s);
         let years: Vec<i32> = (s.start.year()..=s.end.year()).collect();
         let periods = layout.quarters + years.len();
-        let (q, b, c, p, v) = (layout.quarters, layout.buyers, layout.chips, layout.policies, s.vendors.len());
+        let (q, b, c, p, v) = (
+            layout.quarters,
+            layout.buyers,
+            layout.chips,
+            layout.policies,
+            s.vendors.len(),
+        );
         let vendor_at = 0;
         let market_at = vendor_at + periods * v * VENDOR_METRICS.len();
         let delivered_at = market_at + periods * MARKET_METRICS.len();
@@ -73,7 +86,11 @@ impl Cells {
             years,
             first_quarter: usize::from(s.start.quarter() - 1),
             vendor_of_chip: s.chips.iter().map(|x| x.vendor).collect(),
-            domestic_vendor: s.vendors.iter().map(|v| v.origin == Origin::Domestic).collect(),
+            domestic_vendor: s
+                .vendors
+                .iter()
+                .map(|v| v.origin == Origin::Domestic)
+                .collect(),
             h100e: s.chips.iter().map(|x| x.h100e()).collect(),
             vendor_at,
             market_at,
@@ -120,7 +137,10 @@ impl Cells {
         out[self.unmet_at..self.supply_at].copy_from_slice(&r.unmet);
         out[self.supply_at..self.seized_at].copy_from_slice(&r.supply);
         out[self.seized_at..self.policy_at].copy_from_slice(&r.seized);
-        for (o, a) in out[self.policy_at..self.total].iter_mut().zip(&r.policy_active) {
+        for (o, a) in out[self.policy_at..self.total]
+            .iter_mut()
+            .zip(&r.policy_active)
+        {
             *o = f64::from(u8::from(*a));
         }
         out[..self.delivered_at].fill(0.0);
@@ -146,7 +166,8 @@ impl Cells {
                     let v = self.vendor_of_chip[c];
                     out[self.vendor_cell(q, v, 0)] += units;
                     out[self.vendor_cell(q, v, 1)] += units * self.h100e[c];
-                    out[self.market_cell(q, 3)] += r.spend[base..base + Channel::COUNT].iter().sum::<f64>();
+                    out[self.market_cell(q, 3)] +=
+                        r.spend[base..base + Channel::COUNT].iter().sum::<f64>();
                     out[self.market_cell(q, 7)] += d[Channel::Grey.index()];
                 }
                 let i = lay.qb(q, b);
@@ -193,12 +214,17 @@ impl Cells {
         for v in 0..self.vendors {
             for m in 0..3 {
                 let x = out[self.vendor_cell(p, v, m)];
-                out[self.vendor_cell(p, v, 3 + m)] = if totals[m] > 0.0 { x / totals[m] } else { 0.0 };
+                out[self.vendor_cell(p, v, 3 + m)] =
+                    if totals[m] > 0.0 { x / totals[m] } else { 0.0 };
             }
         }
         for m in 0..3 {
             out[self.market_cell(p, m)] = totals[m];
-            out[self.market_cell(p, 9 + m)] = if totals[m] > 0.0 { domestic[m] / totals[m] } else { 0.0 };
+            out[self.market_cell(p, 9 + m)] = if totals[m] > 0.0 {
+                domestic[m] / totals[m]
+            } else {
+                0.0
+            };
         }
     }
 }
@@ -330,7 +356,12 @@ impl Summary {
             for (v, vendor) in s.vendors.iter().enumerate() {
                 for (m, metric) in VENDOR_METRICS.iter().enumerate() {
                     let stats = acc.stats(cells.vendor_cell(p, v, m));
-                    vendor_rows.push(Row { period: (*period).clone(), key: vendor.id.clone(), metric: (*metric).into(), stats });
+                    vendor_rows.push(Row {
+                        period: (*period).clone(),
+                        key: vendor.id.clone(),
+                        metric: (*metric).into(),
+                        stats,
+                    });
                 }
             }
         }
@@ -338,7 +369,12 @@ impl Summary {
         for (p, period) in periods.iter().enumerate() {
             for (m, metric) in MARKET_METRICS.iter().enumerate() {
                 let stats = acc.stats(cells.market_cell(p, m));
-                market_rows.push(Row { period: (*period).clone(), key: "market".into(), metric: (*metric).into(), stats });
+                market_rows.push(Row {
+                    period: (*period).clone(),
+                    key: "market".into(),
+                    metric: (*metric).into(),
+                    stats,
+                });
             }
         }
         let mut buyer_rows = Vec::new();
@@ -360,36 +396,69 @@ impl Summary {
                             buyer_rows.push(row(&chip.id, ch.as_str(), "delivered_units", cell));
                         }
                     }
-                    for (metric, at) in [("ordered_units", cells.ordered_at), ("backlog_units", cells.backlog_at)] {
+                    for (metric, at) in [
+                        ("ordered_units", cells.ordered_at),
+                        ("backlog_units", cells.backlog_at),
+                    ] {
                         let cell = at + lay.qbc(q, b, c);
                         if acc.any_nonzero(cell) {
                             buyer_rows.push(row(&chip.id, "all", metric, cell));
                         }
                     }
                 }
-                buyer_rows.push(row("all", "all", "demand_h100e", cells.demand_at + lay.qb(q, b)));
-                buyer_rows.push(row("all", "all", "unmet_h100e", cells.unmet_at + lay.qb(q, b)));
+                buyer_rows.push(row(
+                    "all",
+                    "all",
+                    "demand_h100e",
+                    cells.demand_at + lay.qb(q, b),
+                ));
+                buyer_rows.push(row(
+                    "all",
+                    "all",
+                    "unmet_h100e",
+                    cells.unmet_at + lay.qb(q, b),
+                ));
             }
             for (c, chip) in s.chips.iter().enumerate() {
                 let sum_means = |at: usize, per_channel: bool| -> f64 {
                     (0..lay.buyers)
                         .map(|b| {
                             if per_channel {
-                                Channel::ALL.iter().map(|&k| acc.mean(at + lay.qbck(q, b, c, k))).sum::<f64>()
+                                Channel::ALL
+                                    .iter()
+                                    .map(|&k| acc.mean(at + lay.qbck(q, b, c, k)))
+                                    .sum::<f64>()
                             } else {
                                 acc.mean(at + lay.qbc(q, b, c))
                             }
                         })
                         .sum()
                 };
-                let mean_only = |x: f64| Stats { mean: x, ..Stats::default() };
+                let mean_only = |x: f64| Stats {
+                    mean: x,
+                    ..Stats::default()
+                };
                 let mut push = |metric: &str, stats: Stats| {
-                    chip_rows.push(Row { period: quarter.clone(), key: chip.id.clone(), metric: metric.into(), stats })
+                    chip_rows.push(Row {
+                        period: quarter.clone(),
+                        key: chip.id.clone(),
+                        metric: metric.into(),
+                        stats,
+                    })
                 };
                 push("supply_units", acc.stats(cells.supply_at + lay.qc(q, c)));
-                push("ordered_units", mean_only(sum_means(cells.ordered_at, false)));
-                push("delivered_units", mean_only(sum_means(cells.delivered_at, true)));
-                push("backlog_units", mean_only(sum_means(cells.backlog_at, false)));
+                push(
+                    "ordered_units",
+                    mean_only(sum_means(cells.ordered_at, false)),
+                );
+                push(
+                    "delivered_units",
+                    mean_only(sum_means(cells.delivered_at, true)),
+                );
+                push(
+                    "backlog_units",
+                    mean_only(sum_means(cells.backlog_at, false)),
+                );
                 push("seized_units", acc.stats(cells.seized_at + lay.qc(q, c)));
             }
         }
@@ -404,7 +473,9 @@ impl Summary {
                 start: policy.start.to_string(),
                 end: policy.end.map(|q| q.to_string()),
                 probability: s.param(policy.probability).dist.to_string(),
-                active_share: (0..lay.quarters).map(|q| acc.mean(cells.policy_at + q * lay.policies + p)).collect(),
+                active_share: (0..lay.quarters)
+                    .map(|q| acc.mean(cells.policy_at + q * lay.policies + p))
+                    .collect(),
             })
             .collect();
         Summary {
@@ -424,7 +495,14 @@ impl Summary {
             },
             quarters,
             years,
-            vendors: s.vendors.iter().map(|v| VendorInfo { id: v.id.clone(), origin: v.origin.as_str().into() }).collect(),
+            vendors: s
+                .vendors
+                .iter()
+                .map(|v| VendorInfo {
+                    id: v.id.clone(),
+                    origin: v.origin.as_str().into(),
+                })
+                .collect(),
             chips: s
                 .chips
                 .iter()
@@ -438,13 +516,24 @@ impl Summary {
                     h100e: x.h100e(),
                 })
                 .collect(),
-            buyers: s.buyers.iter().map(|b| BuyerInfo { id: b.id.clone(), name: b.name.clone(), class: b.class.clone() }).collect(),
+            buyers: s
+                .buyers
+                .iter()
+                .map(|b| BuyerInfo {
+                    id: b.id.clone(),
+                    name: b.name.clone(),
+                    class: b.class.clone(),
+                })
+                .collect(),
             policies,
             uncertain: s
                 .params
                 .iter()
                 .filter(|p| !p.dist.is_fixed())
-                .map(|p| UncertainInput { path: p.path.clone(), distribution: p.dist.to_string() })
+                .map(|p| UncertainInput {
+                    path: p.path.clone(),
+                    distribution: p.dist.to_string(),
+                })
                 .collect(),
             vendor_rows,
             market_rows,
@@ -455,12 +544,18 @@ impl Summary {
 
     /// The row for (period, vendor, metric), if any.
     pub fn vendor(&self, period: &str, vendor: &str, metric: &str) -> Option<&Stats> {
-        self.vendor_rows.iter().find(|r| r.period == period && r.key == vendor && r.metric == metric).map(|r| &r.stats)
+        self.vendor_rows
+            .iter()
+            .find(|r| r.period == period && r.key == vendor && r.metric == metric)
+            .map(|r| &r.stats)
     }
 
     /// The market row for (period, metric), if any.
     pub fn market(&self, period: &str, metric: &str) -> Option<&Stats> {
-        self.market_rows.iter().find(|r| r.period == period && r.metric == metric).map(|r| &r.stats)
+        self.market_rows
+            .iter()
+            .find(|r| r.period == period && r.metric == metric)
+            .map(|r| &r.stats)
     }
 }
 
@@ -473,16 +568,23 @@ pub struct SketchPool {
 
 impl SketchPool {
     pub fn new(cells: usize) -> SketchPool {
-        SketchPool { cells, free: std::sync::Mutex::new(Vec::new()) }
+        SketchPool {
+            cells,
+            free: std::sync::Mutex::new(Vec::new()),
+        }
     }
 
     fn take(&self) -> Accumulator {
         let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
-        free.pop().unwrap_or_else(|| Accumulator::new(self.cells).take_sketches())
+        free.pop()
+            .unwrap_or_else(|| Accumulator::new(self.cells).take_sketches())
     }
 
     fn give(&self, sketches: Accumulator) {
-        self.free.lock().unwrap_or_else(|e| e.into_inner()).push(sketches);
+        self.free
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(sketches);
     }
 
     /// All sketches merged (exact, so the order they are merged in does not matter).
@@ -512,7 +614,13 @@ pub struct SummarySink<'a> {
 
 impl<'a> SummarySink<'a> {
     pub fn new(cells: &'a Cells, pool: &'a SketchPool) -> SummarySink<'a> {
-        SummarySink { cells, acc: Accumulator::new(cells.len()).without_sketches(), pool, rows: Vec::new(), count: 0 }
+        SummarySink {
+            cells,
+            acc: Accumulator::new(cells.len()).without_sketches(),
+            pool,
+            rows: Vec::new(),
+            count: 0,
+        }
     }
 
     /// Folds the buffered rows in, cell by cell.
@@ -522,7 +630,11 @@ impl<'a> SummarySink<'a> {
         }
         let n = self.cells.len();
         let mut sketches = self.pool.take();
-        self.acc.add_rows(&self.rows[..self.count * n], self.count, sketches.sketches_mut());
+        self.acc.add_rows(
+            &self.rows[..self.count * n],
+            self.count,
+            sketches.sketches_mut(),
+        );
         self.pool.give(sketches);
         self.count = 0;
     }

@@ -217,7 +217,7 @@ fn announce(args: &CalibrateArgs, problem: &Problem, held_out: usize) {
     let runs = args.budget as f64 * args.runs as f64;
     let seconds = per_run * runs / threads as f64;
     say(&format!(
-        "calibrate: {} parameters to {} targets ({held_out} held out); {} particles a generation, at most {} parameter sets x {} runs = {} simulations; at most ~{:.0} s on {threads} threads\n",
+        "calibrate: {} parameters to {} targets ({held_out} held out); {} particles a generation, at most {} parameter sets x {} runs = {} simulations; up to about {:.0} s on {threads} threads\n",
         problem.priors.len(),
         problem.targets.len(),
         args.population,
