@@ -5,7 +5,7 @@
 //! the offending key, so one typo does not hide the next. What remains (unknown top-level
 //! tables, a section of the wrong type) is checked against the whole file's schema.
 
-use super::raw::{RawBuyer, RawChip, RawFile, RawHeader, RawModel, RawPolicy, RawSupply};
+use super::raw::{RawBuyer, RawChip, RawFile, RawHeader, RawModel, RawPolicy, RawSupply, RawSweep, RawTarget};
 use serde::de::DeserializeOwned;
 use std::ops::Range;
 use toml::Spanned;
@@ -26,6 +26,8 @@ pub fn check(doc: &Spanned<DeTable<'_>>) -> Vec<toml::de::Error> {
             "supply" => elements::<RawSupply>(value, &mut errors),
             "buyer" => elements::<RawBuyer>(value, &mut errors),
             "policy" => elements::<RawPolicy>(value, &mut errors),
+            "target" => elements::<RawTarget>(value, &mut errors),
+            "sweep" => elements::<RawSweep>(value, &mut errors),
             _ => {}
         }
     }
