@@ -5,7 +5,9 @@
 //! the offending key, so one typo does not hide the next. What remains (unknown top-level
 //! tables, a section of the wrong type) is checked against the whole file's schema.
 
-use super::raw::{RawBuyer, RawChip, RawFile, RawHeader, RawModel, RawPolicy, RawSupply, RawSweep, RawTarget};
+use super::raw::{
+    RawBuyer, RawChip, RawFile, RawHeader, RawModel, RawPolicy, RawSupply, RawSweep, RawTarget,
+};
 use serde::de::DeserializeOwned;
 use std::ops::Range;
 use toml::Spanned;

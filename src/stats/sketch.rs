@@ -2,14 +2,14 @@
 //!
 //! Positive values fall into logarithmic buckets taken from the top bits of their IEEE-754
 //! representation (exponent plus the leading [`MANTISSA_BITS`] mantissa bits), the idea
-//! behind HDR histograms and DDSketch. A bucket spans a factor of at most 1 + 2^-7, and a
-//! quantile is reported as its bucket's midpoint, so it is within 2^-8 (0.39%) of the
+//! behind HDR histograms and DDSketch. A bucket spans a factor of at most 1 + 2^-6, and a
+//! quantile is reported as its bucket's midpoint, so it is within 2^-7 (0.78%) of the
 //! exact order statistic, relative. Zeros are counted apart. Merging adds counts, so the
 //! result does not depend on the order runs were added or merged in, and memory depends on
 //! the spread of the values, not on how many there are.
 
 /// Mantissa bits kept per bucket key.
-pub const MANTISSA_BITS: u32 = 7;
+pub const MANTISSA_BITS: u32 = 6;
 const SHIFT: u32 = 52 - MANTISSA_BITS;
 /// Largest relative error of a reported quantile.
 pub const RELATIVE_ERROR: f64 = 1.0 / (1u64 << (MANTISSA_BITS + 1)) as f64;
@@ -21,7 +21,7 @@ pub const ZERO: f64 = 1e-12;
 pub struct Sketch {
     zeros: u64,
     offset: i64,
-    counts: Vec<u64>,
+    counts: Vec<u32>,
     /// The smallest and largest positive values added: quantiles are clamped to them, so a
     /// share is never reported above 1 and a constant is reported exactly.
     lo: f64,
@@ -68,7 +68,7 @@ impl Sketch {
     }
 
     #[inline]
-    fn add_key(&mut self, k: i64, n: u64) {
+    fn add_key(&mut self, k: i64, n: u32) {
         let i = k.wrapping_sub(self.offset) as u64;
         if i < self.counts.len() as u64 {
             self.counts[i as usize] += n;
@@ -100,7 +100,7 @@ impl Sketch {
     }
 
     pub fn count(&self) -> u64 {
-        self.zeros + self.counts.iter().sum::<u64>()
+        self.zeros + self.counts.iter().map(|&c| u64::from(c)).sum::<u64>()
     }
 
     pub fn merge(&mut self, other: &Sketch) {
@@ -127,7 +127,7 @@ impl Sketch {
         }
         let mut seen = self.zeros;
         for (i, &c) in self.counts.iter().enumerate() {
-            seen += c;
+            seen += u64::from(c);
             if rank < seen {
                 return midpoint(self.offset + i as i64).clamp(self.lo, self.hi);
             }
