@@ -8,11 +8,10 @@ mod calibrate;
 pub use calibrate::{CalibrateArgs, calibrate};
 
 use super::Failure;
+use super::term::{input, progress, say, study_failure};
 use crate::check::{self, CheckReport, Target};
-use crate::engine::Progress;
 use crate::model::Scenario;
 use crate::report::OutputDir;
-use crate::study::StudyError;
 use anyhow::Context;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -36,17 +35,6 @@ pub struct CheckArgs {
     /// No progress bar and no table.
     #[arg(long, short)]
     pub quiet: bool,
-}
-
-fn input(message: impl std::fmt::Display) -> Failure {
-    Failure::Input(format!("error: {message}"))
-}
-
-fn study_failure(e: StudyError) -> Failure {
-    match e {
-        StudyError::Threads(_) => Failure::Runtime(anyhow::Error::new(e)),
-        other => input(other),
-    }
 }
 
 /// Loads a scenario with its targets, printing warnings to stderr.
@@ -151,36 +139,4 @@ fn write_scenario(dir: &Path, s: &Scenario) -> anyhow::Result<()> {
         header + &s.resolved_toml,
     )
     .context("cannot write scenario.resolved.toml")
-}
-
-/// Writes to stdout; a closed pipe is not an error.
-fn say(text: &str) {
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
-}
-
-struct Bar(indicatif::ProgressBar);
-
-impl Progress for Bar {
-    fn advance(&self, runs: u64) {
-        self.0.inc(runs);
-    }
-}
-
-fn progress(total: u64, unit: &str, quiet: bool) -> Bar {
-    if quiet {
-        return Bar(indicatif::ProgressBar::hidden());
-    }
-    let bar = indicatif::ProgressBar::with_draw_target(
-        Some(total),
-        indicatif::ProgressDrawTarget::stderr(),
-    );
-    let template =
-        format!("{{spinner}} {{pos}}/{{len}} {unit} [{{bar:30}}] {{per_sec}} eta {{eta}}");
-    bar.set_style(
-        indicatif::ProgressStyle::with_template(&template)
-            .expect("valid template")
-            .progress_chars("=> "),
-    );
-    Bar(bar)
 }

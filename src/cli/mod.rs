@@ -7,6 +7,7 @@ mod plot;
 mod run;
 mod shard;
 mod study;
+mod term;
 
 use clap::{Parser, Subcommand};
 use std::io::Write;

@@ -1,8 +1,8 @@
 //! `exportsim run` and `exportsim validate`.
 
+use super::term::progress;
 use super::{Failure, load};
-use crate::engine::Progress;
-use crate::model::{Origin, PolicyKind};
+use crate::model::PolicyKind;
 use crate::report::{OutputDir, write_all};
 use crate::simulate::{simulate_shard, summarize};
 use crate::stats::summary::Summary;
@@ -34,14 +34,6 @@ pub struct RunArgs {
     /// Simulate only shard K of N (e.g. `3/8`) and write a partial result for `exportsim merge`.
     #[arg(long, value_name = "K/N", value_parser = crate::report::partial::Shard::parse)]
     pub shard: Option<crate::report::partial::Shard>,
-}
-
-struct Bar(indicatif::ProgressBar);
-
-impl Progress for Bar {
-    fn advance(&self, runs: u64) {
-        self.0.inc(runs);
-    }
 }
 
 pub fn run(args: RunArgs) -> Result<(), Failure> {
@@ -85,22 +77,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         None => Path::new("output").join(&scenario.name),
     });
     let out = OutputDir::create(&target).map_err(|e| Failure::Input(format!("error: {e:#}")))?;
-    let bar = if args.quiet {
-        indicatif::ProgressBar::hidden()
-    } else {
-        let bar = indicatif::ProgressBar::with_draw_target(
-            Some(runs),
-            indicatif::ProgressDrawTarget::stderr(),
-        );
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} {pos}/{len} runs [{bar:30}] {per_sec} eta {eta}",
-            )
-            .expect("valid template")
-            .progress_chars("=> "),
-        );
-        bar
-    };
+    let bar = progress(runs, "runs", args.quiet);
     let started = std::time::Instant::now();
     if let Some(shard) = args.shard {
         let partial = simulate_shard(
@@ -109,10 +86,10 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
             runs,
             shard,
             args.threads.unwrap_or(0),
-            &Bar(bar.clone()),
+            &bar,
         )
         .context("cannot start worker threads")?;
-        bar.finish_and_clear();
+        bar.0.finish_and_clear();
         crate::report::partial::write(&partial, out.path())?;
         std::fs::write(
             out.path().join("scenario.resolved.toml"),
@@ -133,15 +110,9 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         }
         return Ok(());
     }
-    let summary = summarize(
-        &scenario,
-        seed,
-        runs,
-        args.threads.unwrap_or(0),
-        &Bar(bar.clone()),
-    )
-    .context("cannot start worker threads")?;
-    bar.finish_and_clear();
+    let summary = summarize(&scenario, seed, runs, args.threads.unwrap_or(0), &bar)
+        .context("cannot start worker threads")?;
+    bar.0.finish_and_clear();
     write_all(&summary, &scenario.resolved_toml, out.path())?;
     super::plot::render(&summary, out.path(), Vec::new())?;
     let dir = out.commit()?;
@@ -287,6 +258,5 @@ pub fn validate(path: &Path) -> Result<(), Failure> {
         s.params.len(),
         uncertain
     );
-    let _ = Origin::Us;
     Ok(())
 }

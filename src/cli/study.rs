@@ -15,17 +15,17 @@ pub use sensitivity::{SensitivityArgs, sensitivity};
 pub use shard::merge;
 pub use sweep::{SweepArgs, sweep};
 
+use super::term::{input, progress, say, study_failure};
 use super::{Failure, load};
-use crate::engine::Progress;
 use crate::model::Scenario;
 use crate::outcome::Outcome;
 use crate::plot::study::{self as charts, StudyChart};
 use crate::report::OutputDir;
 use crate::report::partial::Shard;
 use crate::report::study_partial::Definition;
+use crate::study::Plan;
 use crate::study::driver::{self, Values};
 use crate::study::plan::{MAX_SIMULATIONS, thousands};
-use crate::study::{Plan, StudyError};
 use anyhow::Context;
 use std::path::{Path, PathBuf};
 
@@ -65,18 +65,6 @@ pub struct StudyArgs {
     /// Simulate only shard K of N (e.g. `3/8`) and write a partial result for `exportsim merge`.
     #[arg(long, value_name = "K/N", value_parser = Shard::parse)]
     pub shard: Option<Shard>,
-}
-
-fn input(e: impl std::fmt::Display) -> Failure {
-    Failure::Input(format!("error: {e}"))
-}
-
-fn study_failure(e: StudyError) -> Failure {
-    match e {
-        StudyError::Threads(_) => Failure::Runtime(anyhow::Error::new(e)),
-        StudyError::Outcome(o) => Failure::Input(o.to_string()),
-        other => input(other),
-    }
 }
 
 /// Lists every numeric parameter with its path and value or distribution.
@@ -139,7 +127,7 @@ fn execute(s: &Scenario, study: &dyn Study, a: &StudyArgs, target: &Path) -> Res
         return shard::simulate(s, study, k, a, target);
     }
     let started = std::time::Instant::now();
-    let bar = progress(plan.simulations(), a.quiet);
+    let bar = progress(plan.simulations(), "simulations", a.quiet);
     let values = driver::simulate(s, plan, study.outcomes(), a.threads.unwrap_or(0), &bar)
         .map_err(study_failure)?;
     bar.0.finish_and_clear();
@@ -185,13 +173,6 @@ fn announce(s: &Scenario, plan: &Plan, a: &StudyArgs) -> Result<bool, Failure> {
     Ok(!a.dry_run)
 }
 
-/// Writes to stdout; a closed pipe (`exportsim params ... | head`) is not an error.
-fn say(text: &str) {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
-}
-
 fn duration(seconds: f64) -> String {
     match seconds {
         s if s < 1.0 => "under 1 s".into(),
@@ -199,32 +180,6 @@ fn duration(seconds: f64) -> String {
         s if s < 5400.0 => format!("{:.0} min", s / 60.0),
         s => format!("{:.1} h", s / 3600.0),
     }
-}
-
-struct Bar(indicatif::ProgressBar);
-
-impl Progress for Bar {
-    fn advance(&self, runs: u64) {
-        self.0.inc(runs);
-    }
-}
-
-fn progress(total: u64, quiet: bool) -> Bar {
-    if quiet {
-        return Bar(indicatif::ProgressBar::hidden());
-    }
-    let bar = indicatif::ProgressBar::with_draw_target(
-        Some(total),
-        indicatif::ProgressDrawTarget::stderr(),
-    );
-    bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{spinner} {pos}/{len} simulations [{bar:30}] {per_sec} eta {eta}",
-        )
-        .expect("valid template")
-        .progress_chars("=> "),
-    );
-    Bar(bar)
 }
 
 fn metadata(

@@ -43,7 +43,7 @@ pub(super) fn simulate(
 ) -> Result<(), Failure> {
     let plan = study.plan();
     let (part, total) = slice(plan, k);
-    let bar = progress(simulations(plan, k), a.quiet);
+    let bar = progress(simulations(plan, k), "simulations", a.quiet);
     let threads = a.threads.unwrap_or(0);
     let values = driver::simulate_blocks(s, plan, study.outcomes(), part.clone(), threads, &bar)
         .map_err(study_failure)?;

@@ -1,0 +1,56 @@
+//! What the commands share on the terminal: the progress bar, writing to stdout through a
+//! closed pipe, and turning errors into [`Failure`]s.
+
+use super::Failure;
+use crate::engine::Progress;
+use crate::study::StudyError;
+use std::io::Write;
+
+/// A progress bar on stderr (hidden with `--quiet`; indicatif hides it when not a terminal).
+pub struct Bar(pub indicatif::ProgressBar);
+
+impl Progress for Bar {
+    fn advance(&self, done: u64) {
+        self.0.inc(done);
+    }
+}
+
+/// A bar over `total` units of work, labelled `unit` ("runs", "simulations").
+pub fn progress(total: u64, unit: &str, quiet: bool) -> Bar {
+    if quiet {
+        return Bar(indicatif::ProgressBar::hidden());
+    }
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(total),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    let template =
+        format!("{{spinner}} {{pos}}/{{len}} {unit} [{{bar:30}}] {{per_sec}} eta {{eta}}");
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(&template)
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    Bar(bar)
+}
+
+/// Writes to stdout; a closed pipe (`exportsim params ... | head`) is not an error.
+pub fn say(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
+
+/// Bad input, as a one-line error (exit 2).
+pub fn input(message: impl std::fmt::Display) -> Failure {
+    Failure::Input(format!("error: {message}"))
+}
+
+/// A study's failure: thread trouble is a run-time failure (exit 1); a bad outcome
+/// expression keeps its own rendering (with its caret); the rest is bad input (exit 2).
+pub fn study_failure(e: StudyError) -> Failure {
+    match e {
+        StudyError::Threads(_) => Failure::Runtime(anyhow::Error::new(e)),
+        StudyError::Outcome(o) => Failure::Input(o.to_string()),
+        other => input(other),
+    }
+}
