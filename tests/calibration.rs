@@ -3,7 +3,7 @@
 //! located messages, calibrate's outputs (deterministic at any thread count, a calibrated
 //! scenario that loads and meets its targets), and the history scenario passing its check.
 
-use assert_cmd::Command;
+use crate::common::exportsim;
 use exportsim::calibrate::{self, Problem, abc};
 use exportsim::check::{Comparison, Target};
 use exportsim::model::Scenario;
@@ -14,10 +14,6 @@ use std::path::{Path, PathBuf};
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/calibration.toml")
-}
-
-fn exportsim() -> Command {
-    Command::cargo_bin("exportsim").expect("the binary builds")
 }
 
 /// The domestic share of the buyer's units moves with its lock-in (and price sensitivity);

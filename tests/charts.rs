@@ -2,19 +2,11 @@
 //! self-contained report.html; `plot` redraws the same bytes; `compare` overlays scenarios
 //! and refuses ones that do not share a horizon and vendors.
 
-use assert_cmd::Command;
+use crate::common::{exportsim, root};
 use predicates::prelude::*;
 use predicates::str::contains;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn exportsim() -> Command {
-    Command::cargo_bin("exportsim").expect("the binary builds")
-}
 
 /// Runs a fixture scenario with `seed` into a fresh directory.
 fn run(fixture: &str, seed: u64) -> (tempfile::TempDir, PathBuf) {

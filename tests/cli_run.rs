@@ -2,7 +2,7 @@
 //! (thread count, seed), `validate` and `chips`, malformed inputs (exit 2, located message,
 //! nothing written), and the history scenario against the public record (facts.md s4, s7).
 
-use assert_cmd::Command;
+use crate::common::{exportsim, root};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -16,14 +16,6 @@ const OUTPUT_FILES: [&str; 7] = [
     "summary.json",
     "scenario.resolved.toml",
 ];
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn exportsim() -> Command {
-    Command::cargo_bin("exportsim").expect("the binary builds")
-}
 
 /// `exportsim run <scenario> --runs <runs> --out <out> --quiet` plus `extra`; must succeed.
 fn run(scenario: &Path, runs: u64, out: &Path, extra: &[&str]) {

@@ -6,12 +6,9 @@
 //!
 //! `EXPORTSIM_FUZZ_CASES=100000 cargo test --release fuzz::` runs a longer campaign.
 
+use crate::common::root;
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn toml_files(dir: &str) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(root().join(dir))

@@ -7,21 +7,13 @@
 //! only), `# expect: parents/x.toml:LINE:COL fragment` (placed in another file of its
 //! `extends` chain) or `# expect: - fragment` (not placed in a line).
 
-use assert_cmd::Command;
+use crate::common::{exportsim, root};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn corpus() -> PathBuf {
     root().join("tests/corpus")
-}
-
-fn exportsim() -> Command {
-    Command::cargo_bin("exportsim").expect("the binary builds")
 }
 
 /// The corpus cases, sorted (the parents/ directory holds helpers, not cases).

@@ -1,6 +1,7 @@
 mod calibration;
 mod charts;
 mod cli_run;
+mod common;
 mod fuzz;
 mod hardening;
 mod model;

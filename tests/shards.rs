@@ -1,7 +1,7 @@
 //! `run --shard K/N` and `merge`: shards merged in any order give byte-identical files to
 //! one machine's run; missing and duplicated shards are named.
 
-use assert_cmd::Command;
+use crate::common::exportsim;
 use std::path::Path;
 
 const FILES: [&str; 6] = [
@@ -12,10 +12,6 @@ const FILES: [&str; 6] = [
     "chips.csv",
     "summary.json",
 ];
-
-fn exportsim() -> Command {
-    Command::cargo_bin("exportsim").expect("the binary builds")
-}
 
 fn scenario() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/worked_example.toml")

@@ -2,7 +2,7 @@
 //! known answers (through the same generic code the CLI runs), thread-count independence,
 //! and the `params`, `sweep` and `sensitivity` commands end to end on a small fixture.
 
-use assert_cmd::Command;
+use crate::common::exportsim;
 use exportsim::model::{DistSpec, Distribution, Scenario};
 use exportsim::outcome::Outcome;
 use exportsim::study::inputs::{self, Input};
@@ -19,10 +19,6 @@ fn scenario() -> Scenario {
     exportsim::scenario::load(&fixture())
         .expect("the study fixture loads")
         .0
-}
-
-fn exportsim() -> Command {
-    Command::cargo_bin("exportsim").expect("the binary builds")
 }
 
 fn uniform(min: f64, max: f64) -> Distribution {

@@ -2,12 +2,8 @@
 //! give byte-identical files to one machine's study; missing, duplicated and foreign shards
 //! are named and nothing is written.
 
-use assert_cmd::Command;
+use crate::common::exportsim;
 use std::path::{Path, PathBuf};
-
-fn exportsim() -> Command {
-    Command::cargo_bin("exportsim").expect("the binary builds")
-}
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/study.toml")
