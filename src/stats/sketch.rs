@@ -16,8 +16,11 @@ pub const RELATIVE_ERROR: f64 = 1.0 / (1u64 << (MANTISSA_BITS + 1)) as f64;
 /// Values at or below this are counted as zero.
 pub const ZERO: f64 = 1e-12;
 
+/// Serialised in canonical form ([`Sketch::canonical`]): the bucket range a sketch happened to
+/// grow to depends on the order values arrived in (and, with pooled sketches, on which thread
+/// used the buffer before), so without trimming a partial result would differ from run to run.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[serde(default, into = "Canonical")]
 pub struct Sketch {
     zeros: u64,
     offset: i64,
@@ -26,6 +29,29 @@ pub struct Sketch {
     /// share is never reported above 1 and a constant is reported exactly.
     lo: f64,
     hi: f64,
+}
+
+/// The serialised form of a [`Sketch`]: the same fields with zero counts trimmed off both ends.
+#[derive(serde::Serialize)]
+struct Canonical {
+    zeros: u64,
+    offset: i64,
+    counts: Vec<u32>,
+    lo: f64,
+    hi: f64,
+}
+
+impl From<Sketch> for Canonical {
+    fn from(s: Sketch) -> Canonical {
+        let s = s.canonical();
+        Canonical {
+            zeros: s.zeros,
+            offset: s.offset,
+            counts: s.counts,
+            lo: s.lo,
+            hi: s.hi,
+        }
+    }
 }
 
 fn key(x: f64) -> i64 {
@@ -92,6 +118,22 @@ impl Sketch {
         } else if k >= self.offset + self.counts.len() as i64 {
             self.counts.resize((k - self.offset + 1) as usize, 0);
         }
+    }
+
+    /// The same sketch with the zero counts at both ends of its bucket range dropped: two
+    /// sketches of the same values are equal in this form whatever order they were built in.
+    pub fn canonical(mut self) -> Sketch {
+        let Some(first) = self.counts.iter().position(|&c| c > 0) else {
+            return Sketch {
+                zeros: self.zeros,
+                ..Sketch::default()
+            };
+        };
+        let last = self.counts.iter().rposition(|&c| c > 0).unwrap_or(first);
+        self.counts.truncate(last + 1);
+        self.counts.drain(..first);
+        self.offset += first as i64;
+        self
     }
 
     /// Whether nothing was added.
@@ -168,6 +210,10 @@ mod tests {
                 prop_assert_eq!(xy.quantile(p), all.quantile(p));
                 prop_assert_eq!(yx.quantile(p), all.quantile(p));
             }
+            // The serialised form does not depend on the order either.
+            let json = |s: &Sketch| serde_json::to_string(s).unwrap();
+            prop_assert_eq!(json(&xy), json(&all));
+            prop_assert_eq!(json(&yx), json(&all));
         }
     }
 }
