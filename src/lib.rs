@@ -23,7 +23,7 @@
 
 pub mod calibrate;
 pub mod check;
-pub mod cli;
+
 pub mod engine;
 pub mod model;
 pub mod outcome;

@@ -1,7 +1,7 @@
 //! `exportsim check` and `exportsim calibrate`: arguments, progress, output directories and
-//! terminal tables. Targets and the check itself are in [`crate::check`], the ABC sampler
-//! and the calibrated scenario in [`crate::calibrate`], the chart in
-//! [`crate::plot::calibration`].
+//! terminal tables. Targets and the check itself are in [`exportsim::check`], the ABC sampler
+//! and the calibrated scenario in [`exportsim::calibrate`], the chart in
+//! [`exportsim::plot::calibration`].
 
 mod calibrate;
 
@@ -9,10 +9,10 @@ pub use calibrate::{CalibrateArgs, calibrate};
 
 use super::Failure;
 use super::term::{input, progress, say, study_failure};
-use crate::check::{self, CheckReport, Target};
-use crate::model::Scenario;
-use crate::report::OutputDir;
 use anyhow::Context;
+use exportsim::check::{self, CheckReport, Target};
+use exportsim::model::Scenario;
+use exportsim::report::OutputDir;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -48,10 +48,10 @@ fn load(path: &Path) -> Result<(Scenario, Vec<Target>), Failure> {
 }
 
 fn check_counts(runs: Option<u64>, threads: Option<usize>) -> Result<(), Failure> {
-    if runs == Some(0) || runs.is_some_and(|r| r > crate::scenario::validate::MAX_RUNS) {
+    if runs == Some(0) || runs.is_some_and(|r| r > exportsim::scenario::validate::MAX_RUNS) {
         return Err(input(format!(
             "--runs must be between 1 and {}",
-            crate::scenario::validate::MAX_RUNS
+            exportsim::scenario::validate::MAX_RUNS
         )));
     }
     if threads.is_some_and(|t| t == 0 || t > 1024) {
@@ -135,7 +135,7 @@ fn write_scenario(dir: &Path, s: &Scenario) -> anyhow::Result<()> {
         s.name, s.hash
     );
     std::fs::write(
-        dir.join(crate::report::outdir::MARKER),
+        dir.join(exportsim::report::outdir::MARKER),
         header + &s.resolved_toml,
     )
     .context("cannot write scenario.resolved.toml")

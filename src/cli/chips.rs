@@ -1,7 +1,7 @@
 //! `exportsim chips`: classification of each chip under the US rules in force at a quarter.
 
 use super::{Failure, load};
-use crate::model::{Origin, PolicyKind, Quarter, UsEffect};
+use exportsim::model::{Origin, PolicyKind, Quarter, UsEffect};
 use std::path::Path;
 
 pub fn chips(path: &Path, at: Option<&str>) -> Result<(), Failure> {

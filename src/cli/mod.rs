@@ -110,9 +110,9 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
 }
 
 /// Loads a scenario, printing warnings to stderr; errors become [`Failure::Input`].
-pub fn load(path: &std::path::Path) -> Result<crate::model::Scenario, Failure> {
+pub fn load(path: &std::path::Path) -> Result<exportsim::model::Scenario, Failure> {
     let (scenario, warnings) =
-        crate::scenario::load(path).map_err(|e| Failure::Input(e.to_string()))?;
+        exportsim::scenario::load(path).map_err(|e| Failure::Input(e.to_string()))?;
     for w in warnings {
         let _ = write!(std::io::stderr(), "{w}"); // a closed stderr is not a panic
     }

@@ -3,10 +3,10 @@
 //! report step of `exportsim run`.
 
 use super::Failure;
-use crate::plot::{self, Chart, Named, PlotError};
-use crate::report::OutputDir;
-use crate::stats::summary::Summary;
 use anyhow::Context;
+use exportsim::plot::{self, Chart, Named, PlotError};
+use exportsim::report::OutputDir;
+use exportsim::stats::summary::Summary;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
@@ -41,7 +41,7 @@ pub fn render(s: &Summary, dir: &Path, extra: Vec<Chart>) -> anyhow::Result<()> 
     charts.extend(extra);
     let rendered = plot::write_charts(s, charts, &dir.join("charts"))?;
     let path = dir.join("report.html");
-    std::fs::write(&path, crate::report::html::render(s, &rendered))
+    std::fs::write(&path, exportsim::report::html::render(s, &rendered))
         .with_context(|| format!("cannot write {}", path.display()))
 }
 

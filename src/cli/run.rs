@@ -2,11 +2,11 @@
 
 use super::term::progress;
 use super::{Failure, load};
-use crate::model::PolicyKind;
-use crate::report::{OutputDir, write_all};
-use crate::simulate::{simulate_shard, summarize};
-use crate::stats::summary::Summary;
 use anyhow::Context;
+use exportsim::model::PolicyKind;
+use exportsim::report::{OutputDir, write_all};
+use exportsim::simulate::{simulate_shard, summarize};
+use exportsim::stats::summary::Summary;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
@@ -32,8 +32,8 @@ pub struct RunArgs {
     #[arg(long)]
     pub yes: bool,
     /// Simulate only shard K of N (e.g. `3/8`) and write a partial result for `exportsim merge`.
-    #[arg(long, value_name = "K/N", value_parser = crate::report::partial::Shard::parse)]
-    pub shard: Option<crate::report::partial::Shard>,
+    #[arg(long, value_name = "K/N", value_parser = exportsim::report::partial::Shard::parse)]
+    pub shard: Option<exportsim::report::partial::Shard>,
 }
 
 pub fn run(args: RunArgs) -> Result<(), Failure> {
@@ -42,11 +42,11 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     }
     if args
         .runs
-        .is_some_and(|r| r > crate::scenario::validate::MAX_RUNS)
+        .is_some_and(|r| r > exportsim::scenario::validate::MAX_RUNS)
     {
         return Err(Failure::Input(format!(
             "error: --runs must be at most {}",
-            crate::scenario::validate::MAX_RUNS
+            exportsim::scenario::validate::MAX_RUNS
         )));
     }
     if args.threads.is_some_and(|t| t == 0 || t > 1024) {
@@ -90,7 +90,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         )
         .context("cannot start worker threads")?;
         bar.0.finish_and_clear();
-        crate::report::partial::write(&partial, out.path())?;
+        exportsim::report::partial::write(&partial, out.path())?;
         std::fs::write(
             out.path().join("scenario.resolved.toml"),
             &scenario.resolved_toml,

@@ -3,12 +3,12 @@
 //! partial each directory holds: a run's (here) or a study's ([`super::study::merge`]).
 
 use super::{Failure, load};
-use crate::model::Scenario;
-use crate::report::partial::{self, Partial};
-use crate::report::study_partial;
-use crate::report::{OutputDir, write_all};
-use crate::simulate::summary_of;
-use crate::stats::summary::Cells;
+use exportsim::model::Scenario;
+use exportsim::report::partial::{self, Partial};
+use exportsim::report::study_partial;
+use exportsim::report::{OutputDir, write_all};
+use exportsim::simulate::summary_of;
+use exportsim::stats::summary::Cells;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]

@@ -1,6 +1,6 @@
 //! `exportsim params`, `exportsim sweep` and `exportsim sensitivity`: arguments, the plan
 //! printout and cap, the progress bar, and the output directory. The studies themselves are
-//! in [`crate::study`], their charts in [`crate::plot::study`].
+//! in [`exportsim::study`], their charts in [`exportsim::plot::study`].
 //!
 //! Every study goes plan -> values -> outputs through [`Study`]: the command simulates the
 //! plan on this machine, or with `--shard K/N` one slice of it ([`shard`]); `exportsim
@@ -17,16 +17,16 @@ pub use sweep::{SweepArgs, sweep};
 
 use super::term::{input, progress, say, study_failure};
 use super::{Failure, load};
-use crate::model::Scenario;
-use crate::outcome::Outcome;
-use crate::plot::study::{self as charts, StudyChart};
-use crate::report::OutputDir;
-use crate::report::partial::Shard;
-use crate::report::study_partial::Definition;
-use crate::study::Plan;
-use crate::study::driver::{self, Values};
-use crate::study::plan::{MAX_SIMULATIONS, thousands};
 use anyhow::Context;
+use exportsim::model::Scenario;
+use exportsim::outcome::Outcome;
+use exportsim::plot::study::{self as charts, StudyChart};
+use exportsim::report::OutputDir;
+use exportsim::report::partial::Shard;
+use exportsim::report::study_partial::Definition;
+use exportsim::study::Plan;
+use exportsim::study::driver::{self, Values};
+use exportsim::study::plan::{MAX_SIMULATIONS, thousands};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]

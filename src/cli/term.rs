@@ -2,8 +2,8 @@
 //! closed pipe, and turning errors into [`Failure`]s.
 
 use super::Failure;
-use crate::engine::Progress;
-use crate::study::StudyError;
+use exportsim::engine::Progress;
+use exportsim::study::StudyError;
 use std::io::Write;
 
 /// A progress bar on stderr (hidden with `--quiet`; indicatif hides it when not a terminal).

@@ -4,12 +4,12 @@
 //! every target, fitted and held out (`check.csv`, `check.json`).
 
 use super::{Failure, input, load, progress, say, study_failure, write_check, write_scenario};
-use crate::calibrate::{self, Calibration, Problem, Spec, abc, emit, prior};
-use crate::check::{self, Target};
-use crate::model::{DistSpec, Scenario};
-use crate::plot::calibration::{Panel, render_png};
-use crate::report::OutputDir;
 use anyhow::Context;
+use exportsim::calibrate::{self, Calibration, Problem, Spec, abc, emit, prior};
+use exportsim::check::{self, Target};
+use exportsim::model::{DistSpec, Scenario};
+use exportsim::plot::calibration::{Panel, render_png};
+use exportsim::report::OutputDir;
 use std::path::{Component, Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
@@ -199,7 +199,7 @@ fn with_priors(
         &overrides,
     );
     let virtual_path = path.with_file_name(format!("{name} (with --param ranges)"));
-    let (s, _) = crate::scenario::load_text(&virtual_path, &text)
+    let (s, _) = exportsim::scenario::load_text(&virtual_path, &text)
         .map_err(|e| Failure::Input(format!("a --param range is not valid for its field:\n{e}")))?;
     debug_assert!(paths.iter().all(|p| s.param_by_path(p).is_some()));
     Ok(s)
@@ -213,7 +213,7 @@ fn announce(args: &CalibrateArgs, problem: &Problem, held_out: usize) {
         .threads
         .unwrap_or_else(rayon::current_num_threads)
         .max(1);
-    let per_run = crate::study::driver::pilot_seconds(problem.scenario, problem.seed, 16);
+    let per_run = exportsim::study::driver::pilot_seconds(problem.scenario, problem.seed, 16);
     let runs = args.budget as f64 * args.runs as f64;
     let seconds = per_run * runs / threads as f64;
     say(&format!(
@@ -223,7 +223,7 @@ fn announce(args: &CalibrateArgs, problem: &Problem, held_out: usize) {
         args.population,
         args.budget,
         args.runs,
-        crate::study::plan::thousands(runs as u64),
+        exportsim::study::plan::thousands(runs as u64),
         seconds
     ));
 }

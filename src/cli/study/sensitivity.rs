@@ -7,15 +7,15 @@ use super::{
     target, write_file, write_out,
 };
 use crate::cli::Failure;
-use crate::model::{ParamId, Scenario};
-use crate::outcome::Outcome;
-use crate::plot::study::StudyChart;
-use crate::report::study_partial::{Definition, SensitivityDefinition};
-use crate::study::driver::Values;
-use crate::study::inputs::{self, Input};
-use crate::study::plan::thousands;
-use crate::study::{Plan, morris, sobol, tornado, write};
 use clap::ValueEnum;
+use exportsim::model::{ParamId, Scenario};
+use exportsim::outcome::Outcome;
+use exportsim::plot::study::StudyChart;
+use exportsim::report::study_partial::{Definition, SensitivityDefinition};
+use exportsim::study::driver::Values;
+use exportsim::study::inputs::{self, Input};
+use exportsim::study::plan::thousands;
+use exportsim::study::{Plan, morris, sobol, tornado, write};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

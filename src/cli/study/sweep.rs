@@ -6,13 +6,13 @@ use super::{
     target, write_file, write_out,
 };
 use crate::cli::Failure;
-use crate::model::Scenario;
-use crate::outcome::Outcome;
-use crate::plot::study as charts;
-use crate::report::study_partial::{AxisDefinition, Definition, SweepDefinition};
-use crate::study::driver::Values;
-use crate::study::sweep::{self, Axis, Sweep};
-use crate::study::{Plan, inputs, write};
+use exportsim::model::Scenario;
+use exportsim::outcome::Outcome;
+use exportsim::plot::study as charts;
+use exportsim::report::study_partial::{AxisDefinition, Definition, SweepDefinition};
+use exportsim::study::driver::Values;
+use exportsim::study::sweep::{self, Axis, Sweep};
+use exportsim::study::{Plan, inputs, write};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
@@ -90,7 +90,7 @@ fn file_sweeps(s: &Scenario, args: &SweepArgs) -> Result<Vec<(String, Sweep)>, F
             "--outcome needs --param (or put both in a [[sweep]] table)",
         ));
     }
-    let resolved = crate::scenario::load::resolve(&args.scenario)
+    let resolved = exportsim::scenario::load::resolve(&args.scenario)
         .map_err(|e| Failure::Input(e.to_string()))?;
     let mut all = sweep::from_tables(s, &resolved.raw.sweep, args.study.runs, args.study.seed)
         .map_err(study_failure)?;

@@ -1,12 +1,12 @@
 //! Terminal tables of studies: the parameter list and short result summaries (the CSV
 //! files have everything).
 
-use crate::model::Scenario;
-use crate::plot::study::{is_share, value_label};
-use crate::study::morris::Screening;
-use crate::study::sobol::Indices;
-use crate::study::sweep::SweepResult;
-use crate::study::tornado::Tornado;
+use exportsim::model::Scenario;
+use exportsim::plot::study::{is_share, value_label};
+use exportsim::study::morris::Screening;
+use exportsim::study::sobol::Indices;
+use exportsim::study::sweep::SweepResult;
+use exportsim::study::tornado::Tornado;
 use std::fmt::Write;
 
 /// Rows shown per table.
