@@ -13,7 +13,7 @@ fn baseline() -> Scenario {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/baseline.toml");
     exportsim::scenario::load(path.as_ref())
         .expect("baseline loads")
-        .0
+        .scenario
 }
 
 fn engine(c: &mut Criterion) {
@@ -53,13 +53,13 @@ fn engine(c: &mut Criterion) {
     });
     g.sample_size(10);
     g.bench_function("runs_10000", |b| {
-        b.iter(|| exportsim::simulate::summarize(&s, s.seed, 10_000, 0, &()).unwrap())
+        b.iter(|| exportsim::simulate::summarize(&s, s.seed, 10_000, &()))
     });
-    let summary = exportsim::simulate::summarize(&s, s.seed, 1000, 0, &()).unwrap();
+    let summary = exportsim::simulate::summarize(&s, s.seed, 1000, &());
     g.bench_function("write_outputs", |b| {
         b.iter(|| {
             let dir = tempfile::tempdir().unwrap();
-            exportsim::report::write_all(&summary, &s.resolved_toml, dir.path()).unwrap();
+            exportsim::report::write_tables(dir.path(), &summary, &s).unwrap();
         })
     });
     g.finish();

@@ -21,15 +21,18 @@
 //! println!("Nvidia's compute share in 2028Q4: median {:.1}%", nvidia.p50 * 100.0);
 //! ```
 
+pub mod budget;
 pub mod calibrate;
 pub mod check;
-
+pub mod display;
 pub mod engine;
+pub mod error;
 pub mod model;
 pub mod outcome;
 pub mod plot;
 pub mod report;
 pub mod scenario;
+pub mod shard;
 pub mod simulate;
 pub mod stats;
 pub mod study;

@@ -16,13 +16,27 @@ fn main() {
             std::process::exit(code);
         }
     };
-    if let Err(e) = exportsim::report::outdir::remove_partials_on_interrupt() {
-        let _ = writeln!(std::io::stderr(), "warning: {e:#}");
+    if let Err(e) = ctrlc::set_handler(interrupted) {
+        let _ = writeln!(
+            std::io::stderr(),
+            "warning: cannot install the Ctrl-C handler: {e}"
+        );
     }
     if let Err(failure) = cli::run(cli) {
         let _ = writeln!(std::io::stderr(), "{failure}"); // a closed stderr is not a panic
         std::process::exit(failure.exit_code());
     }
+}
+
+/// On Ctrl-C or SIGTERM: remove this process's unfinished output directories, exit 130.
+fn interrupted() {
+    let note = if exportsim::report::outdir::remove_pending() {
+        ": no results written"
+    } else {
+        ""
+    };
+    let _ = writeln!(std::io::stderr(), "interrupted{note}");
+    std::process::exit(130);
 }
 
 /// `exportsim validate x.toml | head` closes stdout early; `println!` then panics with

@@ -40,7 +40,7 @@ fn medians_at_truth(s: &Scenario) -> Vec<f64> {
         .map(|o| Outcome::parse(o, s).unwrap())
         .collect();
     let plan = Plan::new("truth", vec![point], s.runs, s.seed);
-    let values = driver::simulate(s, &plan, &outcomes, 2, &()).unwrap();
+    let values = driver::simulate(s, &plan, &outcomes, &());
     (0..OUTCOMES.len())
         .map(|o| {
             let mut v = values.runs_of(0, o).to_vec();
@@ -73,7 +73,7 @@ fn targets_at_truth(s: &Scenario) -> Vec<Target> {
 /// 90% posterior intervals, which are much narrower than the priors.
 #[test]
 fn calibration_recovers_known_parameters() {
-    let (s, _) = exportsim::scenario::load(&fixture()).unwrap();
+    let s = exportsim::scenario::load(&fixture()).unwrap().scenario;
     let paths: Vec<String> = TRUTH.iter().map(|(p, _)| p.to_string()).collect();
     let problem = Problem {
         scenario: &s,
@@ -81,7 +81,6 @@ fn calibration_recovers_known_parameters() {
         targets: targets_at_truth(&s),
         runs: s.runs,
         seed: s.seed,
-        threads: 2,
     };
     let settings = abc::Settings {
         population: 100,
@@ -230,7 +229,7 @@ fn bad_targets_exit_2_with_a_located_message() {
 #[test]
 fn calibrate_writes_a_posterior_and_a_calibrated_scenario_at_any_thread_count() {
     let dir = tempfile::tempdir().unwrap();
-    let (s, _) = exportsim::scenario::load(&fixture()).unwrap();
+    let s = exportsim::scenario::load(&fixture()).unwrap().scenario;
     let [us, small] = medians_at_truth(&s)[..] else {
         unreachable!()
     };
@@ -306,7 +305,7 @@ fn calibrate_writes_a_posterior_and_a_calibrated_scenario_at_any_thread_count() 
     let calibrated = one.join("calibrated.toml");
     let text = std::fs::read_to_string(&calibrated).unwrap();
     assert!(text.contains("extends = \"../scenario.toml\""), "{text}");
-    let (c, _) = exportsim::scenario::load(&calibrated).unwrap();
+    let c = exportsim::scenario::load(&calibrated).unwrap().scenario;
     for path in ["buyer.cloud.lock_in", "buyer.cloud.price_sensitivity"] {
         assert!(
             c.param(c.param_by_path(path).unwrap()).dist.is_fixed(),

@@ -130,12 +130,15 @@ fn apply(text: &str, m: &Mutation) -> String {
 
 /// Loads `text` as `path`; a scenario that loads and is small is simulated for two runs.
 fn exercise(path: &Path, text: &str) {
-    let Ok((scenario, warnings)) = exportsim::scenario::load_text(path, text) else {
+    let Ok(exportsim::scenario::Loaded {
+        scenario, warnings, ..
+    }) = exportsim::scenario::load_text(path, text)
+    else {
         return;
     };
     warnings.iter().for_each(|w| drop(w.to_string()));
     if scenario.quarter_count() * scenario.buyers.len() * scenario.chips.len() <= 5_000 {
-        let summary = exportsim::simulate::summarize(&scenario, scenario.seed, 2, 1, &()).unwrap();
+        let summary = exportsim::simulate::summarize(&scenario, scenario.seed, 2, &());
         exportsim::report::write_json(&summary, std::io::sink()).unwrap();
     }
 }

@@ -194,11 +194,15 @@ fn command_line_mistakes_get_one_line_and_exit_2() {
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (
             vec!["run", s, "--quiet", "--runs", "0"],
-            "--runs must be at least 1",
+            "'--runs <RUNS>': 0 is not in 1..=100000000",
         ),
         (
-            vec!["run", s, "--threads", "0"],
-            "--threads must be between 1 and 1024",
+            vec!["check", s, "--threads", "0"],
+            "'--threads <THREADS>': 0 is not in 1..=1024",
+        ),
+        (
+            vec!["sweep", s, "--runs", "0"],
+            "'--runs <RUNS>': 0 is not in 1..=100000000",
         ),
         (
             vec!["run", "/no/such/scenario.toml"],
@@ -263,8 +267,9 @@ fn oversized_scenario() -> String {
 fn a_buyer_that_can_never_buy_gets_a_warning() {
     let text = std::fs::read_to_string(root().join("tests/fixtures/stability.toml")).unwrap();
     let text = text.replace("budget_usd = 60000000", "budget_usd = 0");
-    let (_, warnings) =
-        exportsim::scenario::load_text(&root().join("tests/fixtures/x.toml"), &text).unwrap();
+    let warnings = exportsim::scenario::load_text(&root().join("tests/fixtures/x.toml"), &text)
+        .unwrap()
+        .warnings;
     let rendered: Vec<String> = warnings.iter().map(ToString::to_string).collect();
     assert!(
         rendered
@@ -284,8 +289,9 @@ fn a_buyer_that_can_never_buy_gets_a_warning() {
         "capacity = { dist = \"lognormal\", median = 1, sigma = 0.2 }",
         "capacity = 0",
     );
-    let (_, warnings) =
-        exportsim::scenario::load_text(&root().join("tests/fixtures/x.toml"), &text).unwrap();
+    let warnings = exportsim::scenario::load_text(&root().join("tests/fixtures/x.toml"), &text)
+        .unwrap()
+        .warnings;
     let rendered: Vec<String> = warnings.iter().map(ToString::to_string).collect();
     for buyer in ["cloud", "state"] {
         let w = rendered
@@ -298,8 +304,9 @@ fn a_buyer_that_can_never_buy_gets_a_warning() {
         );
     }
     let clean = std::fs::read_to_string(root().join("tests/fixtures/stability.toml")).unwrap();
-    let (_, warnings) =
-        exportsim::scenario::load_text(&root().join("tests/fixtures/x.toml"), &clean).unwrap();
+    let warnings = exportsim::scenario::load_text(&root().join("tests/fixtures/x.toml"), &clean)
+        .unwrap()
+        .warnings;
     assert!(warnings.is_empty(), "{warnings:?}");
 }
 
@@ -322,16 +329,21 @@ fn contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
 
 #[test]
 fn the_same_seed_gives_the_same_bytes_on_any_thread_count() {
-    let (scenario, _) =
-        exportsim::scenario::load(&root().join("tests/fixtures/stability.toml")).unwrap();
+    let scenario = exportsim::scenario::load(&root().join("tests/fixtures/stability.toml"))
+        .unwrap()
+        .scenario;
     let dir = tempfile::tempdir().unwrap();
     let mut outputs = Vec::new();
     for (i, threads) in [1, 2, 3, 2].into_iter().enumerate() {
         // 600 runs: three chunks, so the merge order across threads matters.
-        let summary = exportsim::simulate::summarize(&scenario, 99, 600, threads, &()).unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let summary = pool.install(|| exportsim::simulate::summarize(&scenario, 99, 600, &()));
         let out = dir.path().join(format!("t{i}"));
         std::fs::create_dir(&out).unwrap();
-        exportsim::report::write_all(&summary, &scenario.resolved_toml, &out).unwrap();
+        exportsim::report::write_run(&out, &summary, &scenario, Vec::new()).unwrap();
         outputs.push(contents(&out));
     }
     assert!(outputs[0].iter().any(|(name, _)| name == "summary.json"));

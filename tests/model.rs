@@ -12,7 +12,7 @@ fn fixture() -> Scenario {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/us_rules.toml");
     exportsim::scenario::load(&path)
         .expect("the fixture loads")
-        .0
+        .scenario
 }
 
 fn chip<'a>(s: &'a Scenario, id: &str) -> &'a Chip {
@@ -282,7 +282,7 @@ fn the_worked_example_comes_out_as_computed_by_hand() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/worked_example.toml");
     let s = exportsim::scenario::load(&path)
         .expect("the fixture loads")
-        .0;
+        .scenario;
     let mut ws = Workspace::new(&s);
     let mut record = Record::new(Layout::of(&s));
     simulate(&s, s.seed, 0, &mut ws, &mut record);
@@ -329,7 +329,7 @@ fn the_worked_example_logit_split() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/worked_example.toml");
     let mut s = exportsim::scenario::load(&path)
         .expect("the fixture loads")
-        .0;
+        .scenario;
     s.policies.clear();
     s.buyers[0].budget_usd = None;
     s.supply[1] = None;

@@ -17,7 +17,7 @@ fn load(toml: &str) -> Scenario {
     let path = dir.path().join("case.toml");
     std::fs::write(&path, toml).unwrap();
     match exportsim::scenario::load(&path) {
-        Ok((s, _)) => s,
+        Ok(loaded) => loaded.scenario,
         Err(e) => panic!("generated scenario does not load:\n{e}\n{toml}"),
     }
 }
@@ -108,7 +108,7 @@ fn vendor_compute(s: &Scenario, r: &Record, t: usize) -> Vec<f64> {
 /// Run 0's record against a one-run summary: the reported compute shares equal the record's,
 /// and sum to one in every quarter where anything was delivered (zero otherwise).
 fn check_shares(s: &Scenario, seed: u64, r: &Record) -> Result<(), TestCaseError> {
-    let summary = exportsim::simulate::summarize(s, seed, 1, 1, &()).unwrap();
+    let summary = exportsim::simulate::summarize(s, seed, 1, &());
     for (t, quarter) in summary.quarters.iter().enumerate() {
         let compute = vendor_compute(s, r, t);
         let total: f64 = compute.iter().sum();

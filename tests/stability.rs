@@ -22,8 +22,8 @@ const PINNED: [(&str, &str, f64); 6] = [
 #[test]
 fn pinned_outcomes_of_the_stability_scenario_do_not_move() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/stability.toml");
-    let (scenario, _) = exportsim::scenario::load(&path).unwrap();
-    let summary = exportsim::simulate::summarize(&scenario, scenario.seed, 300, 2, &()).unwrap();
+    let scenario = exportsim::scenario::load(&path).unwrap().scenario;
+    let summary = exportsim::simulate::summarize(&scenario, scenario.seed, 300, &());
     let mut report = String::new();
     let mut moved = false;
     for (period, name, pinned) in PINNED {

@@ -18,7 +18,7 @@ fn fixture() -> PathBuf {
 fn scenario() -> Scenario {
     exportsim::scenario::load(&fixture())
         .expect("the study fixture loads")
-        .0
+        .scenario
 }
 
 fn uniform(min: f64, max: f64) -> Distribution {
@@ -37,7 +37,7 @@ fn common_random_numbers_make_irrelevant_parameters_invisible() {
         Outcome::parse("units[chip=h200]@2025", &s).unwrap(),
     ];
     let sweep = Sweep::new(vec![axis], outcomes, 40, 11).unwrap();
-    let values = driver::simulate(&s, &sweep.plan(), &sweep.outcomes, 2, &()).unwrap();
+    let values = driver::simulate(&s, &sweep.plan(), &sweep.outcomes, &());
     for o in 0..2 {
         let first = values.runs_of(0, o);
         assert!(
@@ -359,9 +359,7 @@ fn tornado_bars_are_sorted_and_start_from_the_medians() {
     let plan =
         exportsim::study::Plan::new("base", vec![exportsim::study::Point(point)], 30, s.seed);
     let outcome = [Outcome::parse("units[chip=h200]@2025", &s).unwrap()];
-    let base = driver::simulate(&s, &plan, &outcome, 1, &())
-        .unwrap()
-        .mean(0, 0);
+    let base = driver::simulate(&s, &plan, &outcome, &()).mean(0, 0);
     assert_eq!(rows[0][7].parse::<f64>().unwrap(), base);
 }
 

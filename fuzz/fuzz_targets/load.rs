@@ -14,8 +14,8 @@ fuzz_target!(|data: &[u8]| {
         "/../scenarios/fuzzed.toml"
     ));
     match exportsim::scenario::load_text(path, text) {
-        Ok((_, warnings)) => {
-            for w in warnings {
+        Ok(loaded) => {
+            for w in loaded.warnings {
                 let _ = w.to_string();
             }
         }

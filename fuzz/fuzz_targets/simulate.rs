@@ -13,16 +13,16 @@ fuzz_target!(|data: &[u8]| {
         env!("CARGO_MANIFEST_DIR"),
         "/../scenarios/fuzzed.toml"
     ));
-    let Ok((scenario, _)) = exportsim::scenario::load_text(path, text) else {
+    let Ok(loaded) = exportsim::scenario::load_text(path, text) else {
         return;
     };
+    let scenario = loaded.scenario;
     let size =
         scenario.quarter_count() * scenario.buyers.len().max(1) * scenario.chips.len().max(1);
     if size > 20_000 {
         return; // keep each input fast; size limits are the budget's job, not the engine's
     }
-    let summary = exportsim::simulate::summarize(&scenario, scenario.seed, 3, 1, &())
-        .expect("one thread starts");
+    let summary = exportsim::simulate::summarize(&scenario, scenario.seed, 3, &());
     let mut sink = Vec::new();
     exportsim::report::write_json(&summary, &mut sink).expect("JSON of a summary");
 });

@@ -34,7 +34,6 @@ pub struct Problem<'a> {
     pub targets: Vec<Target>,
     pub runs: u64,
     pub seed: u64,
-    pub threads: usize,
 }
 
 impl Problem<'_> {
@@ -57,7 +56,7 @@ impl Problem<'_> {
         let rows: Vec<Vec<f64>> = points.iter().map(|u| self.values(u)).collect();
         let plan = Plan::from_rows("calibrate", &ids, &rows, self.runs, self.seed);
         let outcomes: Vec<Outcome> = self.targets.iter().map(|t| t.outcome.clone()).collect();
-        let values = driver::simulate(self.scenario, &plan, &outcomes, self.threads, progress)?;
+        let values = driver::simulate(self.scenario, &plan, &outcomes, progress);
         Ok((0..values.points)
             .map(|p| {
                 (0..values.outcomes)

@@ -81,10 +81,7 @@ pub fn priors(scenario: &Scenario, paths: &[String]) -> Result<Vec<Prior>, Study
 
 fn find(scenario: &Scenario, path: &str) -> Result<ParamId, StudyError> {
     scenario.param_by_path(path).ok_or_else(|| {
-        let near = crate::scenario::diagnostic::nearest(
-            path,
-            scenario.params.iter().map(|p| p.path.as_str()),
-        );
+        let near = crate::display::nearest(path, scenario.params.iter().map(|p| p.path.as_str()));
         let help = match near {
             Some(n) => format!("; did you mean `{n}`? (`exportsim params SCENARIO` lists them)"),
             None => "; `exportsim params SCENARIO` lists them".to_string(),

@@ -3,7 +3,7 @@
 
 use super::{Calibration, ParamSummary};
 use crate::check::Target;
-use crate::plot::study::value_label;
+use crate::display::value_label;
 use std::io::Write;
 
 fn num(x: f64) -> String {

@@ -6,10 +6,10 @@
 //! far in the tail shows. Every run's values are kept and sorted, so quantiles are exact
 //! (type 7, as the studies).
 
-use super::target::{Comparison, Target};
 use crate::engine::Progress;
 use crate::model::Scenario;
 use crate::outcome::Outcome;
+use crate::scenario::target::{Comparison, Target};
 use crate::stats::Stats;
 use crate::study::driver;
 use crate::study::summary::describe;
@@ -51,20 +51,19 @@ impl CheckReport {
     }
 }
 
-/// Simulates `runs` runs of `scenario` from `seed` on `threads` threads (0 = all cores) and
-/// checks every target. The result does not depend on the thread count.
+/// Simulates `runs` runs of `scenario` from `seed` (on the current rayon pool) and checks
+/// every target. The result does not depend on the thread count.
 pub fn check(
     scenario: &Scenario,
     targets: &[Target],
     runs: u64,
     seed: u64,
-    threads: usize,
     progress: &dyn Progress,
 ) -> Result<CheckReport, StudyError> {
     let plan = Plan::new("check", vec![Point(Vec::new())], runs, seed);
     plan.check(u64::MAX, true)?;
     let outcomes: Vec<Outcome> = targets.iter().map(|t| t.outcome.clone()).collect();
-    let values = driver::simulate(scenario, &plan, &outcomes, threads, progress)?;
+    let values = driver::simulate(scenario, &plan, &outcomes, progress);
     let rows = targets
         .iter()
         .enumerate()

@@ -2,7 +2,7 @@
 //! `impl Write`; numbers in files are Rust's shortest round-trip form.
 
 use super::run::{CheckReport, Row};
-use crate::plot::study::{is_share, value_label};
+use crate::display::{is_share, value_label};
 use std::io::Write;
 
 fn num(x: f64) -> String {

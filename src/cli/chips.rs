@@ -5,11 +5,11 @@ use exportsim::model::{Origin, PolicyKind, Quarter, UsEffect};
 use std::path::Path;
 
 pub fn chips(path: &Path, at: Option<&str>) -> Result<(), Failure> {
-    let s = load(path)?;
+    let s = load(path)?.scenario;
     let q: Quarter = match at {
         Some(a) => a
             .parse()
-            .map_err(|e| Failure::Input(format!("error: --at: {e}")))?,
+            .map_err(|e| Failure::Input(format!("--at: {e}")))?,
         None => s.end,
     };
     let rules: Vec<_> = s

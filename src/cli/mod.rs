@@ -1,23 +1,28 @@
 //! The command line: arguments, subcommands, progress and terminal tables.
 
-mod budget;
 mod check;
 mod chips;
+mod merge;
+mod options;
 mod plot;
 mod run;
-mod shard;
 mod study;
 mod term;
 
 use clap::{Parser, Subcommand};
+use exportsim::scenario::{Loaded, ScenarioError};
+use exportsim::study::StudyError;
 use std::io::Write;
 use std::path::PathBuf;
 
 /// How a command failed, which decides the exit code.
 #[derive(Debug)]
 pub enum Failure {
-    /// Bad input (scenario file, arguments, paths): exit 2.
+    /// Bad input (arguments, paths, directories), as one message: exit 2.
     Input(String),
+    /// Bad input already rendered with its location (scenario diagnostics, an outcome
+    /// expression with its caret): printed as it is, exit 2.
+    Rendered(String),
     /// Something went wrong while running: exit 1.
     Runtime(anyhow::Error),
 }
@@ -25,7 +30,7 @@ pub enum Failure {
 impl Failure {
     pub fn exit_code(&self) -> i32 {
         match self {
-            Failure::Input(_) => 2,
+            Failure::Input(_) | Failure::Rendered(_) => 2,
             Failure::Runtime(_) => 1,
         }
     }
@@ -34,15 +39,44 @@ impl Failure {
 impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Failure::Input(m) => write!(f, "{m}"),
+            Failure::Input(m) => write!(f, "error: {m}"),
+            Failure::Rendered(m) => write!(f, "{m}"),
             Failure::Runtime(e) => write!(f, "error: {e:#}"),
         }
     }
 }
 
+/// The one mapping from library errors to exit codes: a scenario that does not load and a
+/// bad outcome expression print their located rendering; an error the library marks as
+/// the input's fault, and a study that cannot be laid out, are bad input; the rest are
+/// failures at run time.
 impl From<anyhow::Error> for Failure {
     fn from(e: anyhow::Error) -> Self {
-        Failure::Runtime(e)
+        if let Some(s) = e.downcast_ref::<ScenarioError>() {
+            return Failure::Rendered(s.to_string());
+        }
+        if exportsim::error::is_input(&e) {
+            return Failure::Input(format!("{e:#}"));
+        }
+        match e.downcast::<StudyError>() {
+            Ok(study) => Failure::from(study),
+            Err(e) => Failure::Runtime(e),
+        }
+    }
+}
+
+impl From<ScenarioError> for Failure {
+    fn from(e: ScenarioError) -> Self {
+        Failure::Rendered(e.to_string())
+    }
+}
+
+impl From<StudyError> for Failure {
+    fn from(e: StudyError) -> Self {
+        match e {
+            StudyError::Outcome(o) => Failure::Rendered(o.to_string()),
+            other => Failure::Input(other.to_string()),
+        }
     }
 }
 
@@ -62,7 +96,7 @@ pub enum Command {
     /// Simulate a scenario and write summary tables to an output directory.
     Run(run::RunArgs),
     /// Combine the partial results of `run`, `sweep` or `sensitivity --shard K/N` into one output directory.
-    Merge(shard::MergeArgs),
+    Merge(merge::MergeArgs),
     /// Load and check a scenario, and print what it holds.
     Validate {
         /// The scenario file (TOML).
@@ -92,11 +126,35 @@ pub enum Command {
     Calibrate(check::CalibrateArgs),
 }
 
-/// Runs the parsed command line.
+impl Command {
+    /// The `--threads` the command was given, if it takes them.
+    fn threads(&self) -> Option<u16> {
+        match self {
+            Command::Run(a) => a.options.threads,
+            Command::Sweep(a) => a.study.options.threads,
+            Command::Sensitivity(a) => a.study.options.threads,
+            Command::Check(a) => a.options.threads,
+            Command::Calibrate(a) => a.options.threads,
+            _ => None,
+        }
+    }
+}
+
+/// Runs the parsed command line on a pool of `--threads` worker threads (default: all
+/// cores); the library simulates on whatever pool it is called from.
 pub fn run(cli: Cli) -> Result<(), Failure> {
-    match cli.command {
+    let threads = cli.command.threads().map_or(0, usize::from);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Failure::Runtime(anyhow::anyhow!("cannot start worker threads: {e}")))?;
+    pool.install(|| dispatch(cli.command))
+}
+
+fn dispatch(command: Command) -> Result<(), Failure> {
+    match command {
         Command::Run(args) => run::run(args),
-        Command::Merge(args) => shard::merge(args),
+        Command::Merge(args) => merge::merge(args),
         Command::Validate { scenario } => run::validate(&scenario),
         Command::Chips { scenario, at } => chips::chips(&scenario, at.as_deref()),
         Command::Plot(args) => plot::plot(args),
@@ -109,12 +167,11 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
     }
 }
 
-/// Loads a scenario, printing warnings to stderr; errors become [`Failure::Input`].
-pub fn load(path: &std::path::Path) -> Result<exportsim::model::Scenario, Failure> {
-    let (scenario, warnings) =
-        exportsim::scenario::load(path).map_err(|e| Failure::Input(e.to_string()))?;
-    for w in warnings {
+/// Loads a scenario file (with its targets and sweeps), printing warnings to stderr.
+pub fn load(path: &std::path::Path) -> Result<Loaded, Failure> {
+    let loaded = exportsim::scenario::load(path)?;
+    for w in &loaded.warnings {
         let _ = write!(std::io::stderr(), "{w}"); // a closed stderr is not a panic
     }
-    Ok(scenario)
+    Ok(loaded)
 }

@@ -34,30 +34,19 @@ pub struct CompareArgs {
     pub out: Option<PathBuf>,
 }
 
-/// Draws every chart of `s` (and `extra` ones) into `dir/charts/` and writes
-/// `dir/report.html`; `dir` is the temporary directory of a run being written.
-pub fn render(s: &Summary, dir: &Path, extra: Vec<Chart>) -> anyhow::Result<()> {
-    let mut charts = Chart::all(s);
-    charts.extend(extra);
-    let rendered = plot::write_charts(s, charts, &dir.join("charts"))?;
-    let path = dir.join("report.html");
-    std::fs::write(&path, exportsim::report::html::render(s, &rendered))
-        .with_context(|| format!("cannot write {}", path.display()))
-}
-
 /// Reads `dir/summary.json`.
 fn read_summary(dir: &Path) -> Result<Summary, Failure> {
     let path = dir.join("summary.json");
     let file = std::fs::File::open(&path).map_err(|e| {
         Failure::Input(format!(
-            "error: cannot read {}: {e}; is {} an output directory of `exportsim run`?",
+            "cannot read {}: {e}; is {} an output directory of `exportsim run`?",
             path.display(),
             dir.display()
         ))
     })?;
     serde_json::from_reader(std::io::BufReader::new(file)).map_err(|e| {
         Failure::Input(format!(
-            "error: {} is not a summary written by this version of exportsim: {e}",
+            "{} is not a summary written by this version of exportsim: {e}",
             path.display()
         ))
     })
@@ -67,12 +56,12 @@ pub fn plot(args: PlotArgs) -> Result<(), Failure> {
     let s = read_summary(&args.dir)?;
     if let Some(y) = args.years.iter().find(|y| !s.years.contains(y)) {
         return Err(Failure::Input(format!(
-            "error: --year {y} is outside the horizon; years: {}",
+            "--year {y} is outside the horizon; years: {}",
             s.years.join(", ")
         )));
     }
     // The directory is rebuilt beside itself and swapped in whole, like a run's.
-    let out = OutputDir::create(&args.dir).map_err(|e| Failure::Input(format!("error: {e:#}")))?;
+    let out = OutputDir::create(&args.dir)?;
     copy_results(&args.dir, out.path(), true)
         .with_context(|| format!("cannot copy {}", args.dir.display()))?;
     let extra: Vec<Chart> = args
@@ -81,7 +70,7 @@ pub fn plot(args: PlotArgs) -> Result<(), Failure> {
         .map(|y| Chart::Buyers(Some(y)))
         .collect();
     let count = Chart::all(&s).len() + extra.len();
-    render(&s, out.path(), extra)?;
+    exportsim::report::render(&s, out.path(), extra)?;
     let dir = out.commit()?;
     println!(
         "{count} charts in {}; report in {}",
@@ -133,7 +122,7 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
         Some("png") => false,
         _ => {
             return Err(Failure::Input(format!(
-                "error: --out {} must end in .png or .svg",
+                "--out {} must end in .png or .svg",
                 out.display()
             )));
         }
@@ -153,7 +142,7 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
         plot::compare_png(&runs, &args.vendor, &args.metric, &out)
     };
     match drawn {
-        Err(PlotError::Incompatible(m)) => Err(Failure::Input(format!("error: {m}"))),
+        Err(PlotError::Incompatible(m)) => Err(Failure::Input(format!("{m}"))),
         Err(e) => Err(Failure::Runtime(e.into())),
         Ok(()) => {
             println!("{}", out.display());

@@ -1,11 +1,14 @@
 //! `exportsim run` and `exportsim validate`.
 
-use super::term::progress;
+use super::options::RunOptions;
+use super::term::{progress, say};
 use super::{Failure, load};
-use anyhow::Context;
-use exportsim::model::PolicyKind;
-use exportsim::report::{OutputDir, write_all};
-use exportsim::simulate::{simulate_shard, summarize};
+use exportsim::budget::{Estimate, machine_memory};
+use exportsim::model::{PolicyKind, Scenario};
+use exportsim::report::files::{Resolved, write_resolved};
+use exportsim::report::{OutputDir, default_target, write_run};
+use exportsim::shard::{self, Shard};
+use exportsim::simulate::summarize;
 use exportsim::stats::summary::Summary;
 use std::path::{Path, PathBuf};
 
@@ -13,116 +16,61 @@ use std::path::{Path, PathBuf};
 pub struct RunArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
-    /// Number of Monte Carlo runs (default: the scenario's `runs`).
-    #[arg(long)]
-    pub runs: Option<u64>,
-    /// Master seed (default: the scenario's `seed`).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Output directory (default: output/<scenario name>).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
-    pub threads: Option<usize>,
-    /// No progress bar and no table.
-    #[arg(long, short)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub options: RunOptions,
     /// Run even if the estimated memory or time exceeds the machine's memory or a day.
     #[arg(long)]
     pub yes: bool,
     /// Simulate only shard K of N (e.g. `3/8`) and write a partial result for `exportsim merge`.
-    #[arg(long, value_name = "K/N", value_parser = exportsim::report::partial::Shard::parse)]
-    pub shard: Option<exportsim::report::partial::Shard>,
+    #[arg(long, value_name = "K/N", value_parser = Shard::parse)]
+    pub shard: Option<Shard>,
 }
 
 pub fn run(args: RunArgs) -> Result<(), Failure> {
-    if args.runs == Some(0) {
-        return Err(Failure::Input("error: --runs must be at least 1".into()));
-    }
-    if args
-        .runs
-        .is_some_and(|r| r > exportsim::scenario::validate::MAX_RUNS)
-    {
+    let scenario = load(&args.scenario)?.scenario;
+    let (runs, seed) = args.options.runs_and_seed(scenario.runs, scenario.seed);
+    let estimate = Estimate::of(&scenario, runs, rayon::current_num_threads());
+    if let Some(why) = estimate.refusal(machine_memory()).filter(|_| !args.yes) {
         return Err(Failure::Input(format!(
-            "error: --runs must be at most {}",
-            exportsim::scenario::validate::MAX_RUNS
+            "{why}; use fewer --runs, or pass --yes to run it anyway"
         )));
     }
-    if args.threads.is_some_and(|t| t == 0 || t > 1024) {
-        return Err(Failure::Input(
-            "error: --threads must be between 1 and 1024".into(),
-        ));
-    }
-    let scenario = load(&args.scenario)?;
-    let runs = args.runs.unwrap_or(scenario.runs);
-    let seed = args.seed.unwrap_or(scenario.seed);
-    let threads = args
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    if let Some(why) = super::budget::Estimate::of(&scenario, runs, threads)
-        .refusal(super::budget::machine_memory())
-    {
-        if !args.yes {
-            return Err(Failure::Input(format!(
-                "error: {why}; use fewer --runs, or pass --yes to run it anyway"
-            )));
-        }
-    }
-    let target = args.out.clone().unwrap_or_else(|| match args.shard {
-        Some(k) => Path::new("output").join(format!(
-            "{}.shard-{}-of-{}",
-            scenario.name, k.index, k.count
-        )),
-        None => Path::new("output").join(&scenario.name),
-    });
-    let out = OutputDir::create(&target).map_err(|e| Failure::Input(format!("error: {e:#}")))?;
-    let bar = progress(runs, "runs", args.quiet);
+    let target = args
+        .options
+        .target(|| default_target(&scenario.name, None, args.shard));
+    let out = OutputDir::create(&target)?;
+    let bar = progress(runs, "runs", args.options.quiet);
     let started = std::time::Instant::now();
-    if let Some(shard) = args.shard {
-        let partial = simulate_shard(
-            &scenario,
-            seed,
-            runs,
-            shard,
-            args.threads.unwrap_or(0),
-            &bar,
-        )
-        .context("cannot start worker threads")?;
+    if let Some(k) = args.shard {
+        let partial = shard::run::simulate_shard(&scenario, seed, runs, k, &bar);
         bar.0.finish_and_clear();
-        exportsim::report::partial::write(&partial, out.path())?;
-        std::fs::write(
-            out.path().join("scenario.resolved.toml"),
-            &scenario.resolved_toml,
-        )
-        .context("cannot write the scenario")?;
+        shard::run::write(&partial, out.path())?;
+        write_resolved(out.path(), &scenario, Resolved::Bare)?;
         let dir = out.commit()?;
-        if !args.quiet {
-            let blocks = shard.blocks(runs);
-            println!(
-                "shard {}/{}: blocks {}..{} of {runs} runs; partial result in {}",
-                shard.index,
-                shard.count,
+        if !args.options.quiet {
+            let blocks = k.blocks(runs);
+            say(&format!(
+                "shard {}/{}: blocks {}..{} of {runs} runs; partial result in {}\n",
+                k.index,
+                k.count,
                 blocks.start,
                 blocks.end,
                 dir.display()
-            );
+            ));
         }
         return Ok(());
     }
-    let summary = summarize(&scenario, seed, runs, args.threads.unwrap_or(0), &bar)
-        .context("cannot start worker threads")?;
+    let summary = summarize(&scenario, seed, runs, &bar);
     bar.0.finish_and_clear();
-    write_all(&summary, &scenario.resolved_toml, out.path())?;
-    super::plot::render(&summary, out.path(), Vec::new())?;
+    write_run(out.path(), &summary, &scenario, Vec::new())?;
     let dir = out.commit()?;
-    if !args.quiet {
-        println!("{}", table(&summary));
-        println!(
-            "{runs} runs (seed {seed}) in {:.2} s; results in {}",
-            started.elapsed().as_secs_f64(),
+    if !args.options.quiet {
+        let seconds = started.elapsed().as_secs_f64();
+        say(&format!(
+            "{}\n{runs} runs (seed {seed}) in {seconds:.2} s; results in {}\n",
+            table(&summary),
             dir.display()
-        );
+        ));
     }
     Ok(())
 }
@@ -162,39 +110,52 @@ pub fn table(s: &Summary) -> String {
 }
 
 pub fn validate(path: &Path) -> Result<(), Failure> {
-    let s = load(path)?;
-    println!(
-        "{} ({}..{}, {} quarters): {}",
+    let s = load(path)?.scenario;
+    let mut out = header(&s);
+    out += &chips(&s);
+    out += &buyers(&s);
+    out += &policies(&s);
+    let uncertain = s.params.iter().filter(|p| !p.dist.is_fixed()).count();
+    out += &format!(
+        "\n{} numeric inputs, {} of them uncertain\n",
+        s.params.len(),
+        uncertain
+    );
+    say(&out);
+    Ok(())
+}
+
+fn header(s: &Scenario) -> String {
+    format!(
+        "{} ({}..{}, {} quarters): {}\ndefault runs {}, seed {}, scenario hash {}\n",
         s.name,
         s.start,
         s.end,
         s.quarter_count(),
-        s.description.trim()
-    );
-    println!(
-        "default runs {}, seed {}, scenario hash {}",
+        s.description.trim(),
         s.runs,
         s.seed,
         &s.hash[..16]
-    );
-    println!("\n{} chips:", s.chips.len());
+    )
+}
+
+fn chips(s: &Scenario) -> String {
+    let mut out = format!("\n{} chips:\n", s.chips.len());
     for (c, chip) in s.chips.iter().enumerate() {
         let until = chip
             .available_until
-            .map(|q| q.to_string())
-            .unwrap_or_else(|| "-".into());
+            .map_or_else(|| "-".into(), |q| q.to_string());
         let from = if chip.available_from.index() == 0 {
             "-".to_string()
         } else {
             chip.available_from.to_string()
         };
-        let supply = if s.supply[c].is_some() {
-            "capacity-bound"
-        } else {
-            "unconstrained"
+        let supply = match s.supply[c] {
+            Some(_) => "capacity-bound",
+            None => "unconstrained",
         };
-        println!(
-            "  {:<16} {:<10} {:<8} {:>6.0} TFLOPS  {:>4.2} H100e  {}..{}  price {}  {}",
+        out += &format!(
+            "  {:<16} {:<10} {:<8} {:>6.0} TFLOPS  {:>4.2} H100e  {}..{}  price {}  {}\n",
             chip.id,
             s.vendors[chip.vendor].id,
             chip.origin.as_str(),
@@ -206,57 +167,63 @@ pub fn validate(path: &Path) -> Result<(), Failure> {
             supply
         );
     }
-    println!("\n{} buyers:", s.buyers.len());
+    out
+}
+
+fn buyers(s: &Scenario) -> String {
+    let mut out = format!("\n{} buyers:\n", s.buyers.len());
     for b in &s.buyers {
-        println!(
-            "  {:<16} {:<14} demand {} H100e/quarter, growth {}/year",
+        out += &format!(
+            "  {:<16} {:<14} demand {} H100e/quarter, growth {}/year\n",
             b.id,
             b.class,
             s.param(b.demand_h100e).dist,
             s.param(b.demand_growth).dist
         );
     }
-    println!("\n{} policies:", s.policies.len());
+    out
+}
+
+fn policies(s: &Scenario) -> String {
+    let mut out = format!("\n{} policies:\n", s.policies.len());
     for p in &s.policies {
         let end = p.end.map(|q| q.to_string()).unwrap_or_default();
-        let covered = match &p.kind {
-            PolicyKind::UsExport { covers, .. }
-            | PolicyKind::BeijingBan { chips: covers, .. }
-            | PolicyKind::BeijingGuidance { chips: covers, .. }
-            | PolicyKind::BeijingReview { chips: covers, .. }
-            | PolicyKind::GreyMarket { chips: covers, .. } => {
-                let ids: Vec<&str> = s
-                    .chips
-                    .iter()
-                    .zip(covers)
-                    .filter(|(_, c)| **c)
-                    .map(|(x, _)| x.id.as_str())
-                    .collect();
-                format!(" chips: {}", ids.join(", "))
-            }
-            _ => String::new(),
-        };
         let prob = s.param(p.probability).dist.to_string();
         let prob = if prob == "1" {
             String::new()
         } else {
             format!(" (probability {prob})")
         };
-        println!(
-            "  {:<22} {:<16} {}..{}{}{}",
+        out += &format!(
+            "  {:<22} {:<16} {}..{}{}{}\n",
             p.id,
             p.kind.name(),
             p.start,
             end,
             prob,
-            covered
+            covered(s, &p.kind)
         );
     }
-    let uncertain = s.params.iter().filter(|p| !p.dist.is_fixed()).count();
-    println!(
-        "\n{} numeric inputs, {} of them uncertain",
-        s.params.len(),
-        uncertain
-    );
-    Ok(())
+    out
+}
+
+/// " chips: a, b" for a policy that names chips.
+fn covered(s: &Scenario, kind: &PolicyKind) -> String {
+    match kind {
+        PolicyKind::UsExport { covers, .. }
+        | PolicyKind::BeijingBan { chips: covers, .. }
+        | PolicyKind::BeijingGuidance { chips: covers, .. }
+        | PolicyKind::BeijingReview { chips: covers, .. }
+        | PolicyKind::GreyMarket { chips: covers, .. } => {
+            let ids: Vec<&str> = s
+                .chips
+                .iter()
+                .zip(covers)
+                .filter(|(_, c)| **c)
+                .map(|(x, _)| x.id.as_str())
+                .collect();
+            format!(" chips: {}", ids.join(", "))
+        }
+        _ => String::new(),
+    }
 }

@@ -1,9 +1,7 @@
 //! What the commands share on the terminal: the progress bar, writing to stdout through a
-//! closed pipe, and turning errors into [`Failure`]s.
+//! closed pipe.
 
-use super::Failure;
 use exportsim::engine::Progress;
-use exportsim::study::StudyError;
 use std::io::Write;
 
 /// A progress bar on stderr (hidden with `--quiet`; indicatif hides it when not a terminal).
@@ -38,19 +36,4 @@ pub fn progress(total: u64, unit: &str, quiet: bool) -> Bar {
 pub fn say(text: &str) {
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
-}
-
-/// Bad input, as a one-line error (exit 2).
-pub fn input(message: impl std::fmt::Display) -> Failure {
-    Failure::Input(format!("error: {message}"))
-}
-
-/// A study's failure: thread trouble is a run-time failure (exit 1); a bad outcome
-/// expression keeps its own rendering (with its caret); the rest is bad input (exit 2).
-pub fn study_failure(e: StudyError) -> Failure {
-    match e {
-        StudyError::Threads(_) => Failure::Runtime(anyhow::Error::new(e)),
-        StudyError::Outcome(o) => Failure::Input(o.to_string()),
-        other => input(other),
-    }
 }

@@ -45,48 +45,41 @@ pub fn block_runs(block: u64, runs: u64) -> Range<u64> {
     (block * BLOCK_RUNS).min(runs)..((block + 1) * BLOCK_RUNS).min(runs)
 }
 
-/// Simulates runs `0..runs` of `scenario` with `seed` on `threads` threads (0 = all
-/// cores), feeding each chunk's records to a fresh sink from `make`, and returns all
+/// Simulates runs `0..runs` of `scenario` with `seed` on the current rayon pool, feeding each chunk's records to a fresh sink from `make`, and returns all
 /// sinks merged in run order.
 pub fn simulate_runs<S: Sink>(
     scenario: &Scenario,
     seed: u64,
     runs: u64,
-    threads: usize,
     progress: &dyn Progress,
     make: &(dyn Fn() -> S + Sync),
-) -> Result<S, rayon::ThreadPoolBuildError> {
+) -> S {
     let mut total = make();
     simulate_blocks(
         scenario,
         seed,
         runs,
         0..block_count(runs),
-        threads,
         progress,
         make,
         |_, block| total.merge(block),
-    )?;
-    Ok(total)
+    );
+    total
 }
 
 /// Simulates the blocks `blocks` of a `runs`-run simulation and hands each block's merged
-/// sink to `on_block`, in block order.
-#[allow(clippy::too_many_arguments)]
+/// sink to `on_block`, in block order. Work goes to the current rayon pool (the binary
+/// installs one of `--threads` threads); results do not depend on its size.
 pub fn simulate_blocks<S: Sink>(
     scenario: &Scenario,
     seed: u64,
     runs: u64,
     blocks: Range<u64>,
-    threads: usize,
     progress: &dyn Progress,
     make: &(dyn Fn() -> S + Sync),
     mut on_block: impl FnMut(u64, S),
-) -> Result<(), rayon::ThreadPoolBuildError> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()?;
-    let per_batch = (pool.current_num_threads() as u64 * 4)
+) {
+    let per_batch = (rayon::current_num_threads() as u64 * 4)
         .div_ceil(BLOCK_CHUNKS)
         .max(1);
     let ids: Vec<u64> = blocks.collect();
@@ -100,16 +93,14 @@ pub fn simulate_blocks<S: Sink>(
                     .map(move |a| (b, a..(a + CHUNK_RUNS).min(r.end)))
             })
             .collect();
-        let sinks: Vec<S> = pool.install(|| {
-            chunks
-                .par_iter()
-                .map(|(_, range)| {
-                    let sink = simulate_chunk(scenario, seed, range.clone(), make);
-                    progress.advance(range.end - range.start);
-                    sink
-                })
-                .collect()
-        });
+        let sinks: Vec<S> = chunks
+            .par_iter()
+            .map(|(_, range)| {
+                let sink = simulate_chunk(scenario, seed, range.clone(), make);
+                progress.advance(range.end - range.start);
+                sink
+            })
+            .collect();
         let mut current: Option<(u64, S)> = None;
         for ((b, _), sink) in chunks.iter().zip(sinks) {
             match &mut current {
@@ -126,7 +117,6 @@ pub fn simulate_blocks<S: Sink>(
             on_block(cb, acc);
         }
     }
-    Ok(())
 }
 
 fn simulate_chunk<S: Sink>(

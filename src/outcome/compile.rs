@@ -5,9 +5,9 @@
 use super::OutcomeError;
 use super::metric::{self, Key, Kind, Metric, Source};
 use super::syntax::{Bound, Expr, Filter, Op, Period, Query, Spanned};
+use crate::display::nearest;
 use crate::engine::Record;
 use crate::model::{Channel, Quarter, Scenario};
-use crate::scenario::diagnostic::nearest;
 use std::ops::Range;
 
 /// A weighted sum of cells of one record array over a range of quarters.

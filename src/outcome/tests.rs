@@ -6,7 +6,9 @@ use crate::model::Channel;
 
 fn history() -> Scenario {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/history.toml");
-    crate::scenario::load(&path).expect("history.toml loads").0
+    crate::scenario::load(&path)
+        .expect("history.toml loads")
+        .scenario
 }
 
 fn chip(s: &Scenario, id: &str) -> usize {

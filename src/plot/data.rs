@@ -5,7 +5,7 @@ use crate::stats::summary::{Row, Summary};
 use std::collections::HashMap;
 
 /// The key of the series for all domestic vendors together (from the market table).
-pub const DOMESTIC: &str = "domestic";
+pub use crate::display::{DOMESTIC, display_name, metric_label};
 
 /// Rows of one tidy table indexed by (period, key, metric).
 pub struct Table<'a> {
@@ -56,35 +56,6 @@ pub fn vendors_us_first(s: &Summary) -> Vec<&str> {
     let us = s.vendors.iter().filter(|v| v.origin == "us");
     let rest = s.vendors.iter().filter(|v| v.origin != "us");
     us.chain(rest).map(|v| v.id.as_str()).collect()
-}
-
-/// A vendor id as a reader would write it: `nvidia` -> `Nvidia`, `domestic` -> `All domestic`.
-pub fn display_name(id: &str) -> String {
-    if id == DOMESTIC {
-        return "All domestic".into();
-    }
-    let mut c = id.chars();
-    match c.next() {
-        Some(first) => first
-            .to_uppercase()
-            .chain(c)
-            .collect::<String>()
-            .replace('_', " "),
-        None => String::new(),
-    }
-}
-
-/// What a metric measures, for axis labels.
-pub fn metric_label(metric: &str) -> &'static str {
-    match metric {
-        "compute_share" => "share of compute delivered (H100e)",
-        "units_share" => "share of units delivered",
-        "revenue_share" => "share of revenue",
-        "units" => "units delivered per quarter",
-        "compute_h100e" => "compute delivered per quarter (H100e)",
-        "revenue_usd" => "revenue per quarter (USD)",
-        _ => "value",
-    }
 }
 
 /// The value axis of a metric, with its unit.

@@ -2,6 +2,7 @@
 //! its own column (so it never covers data), hatching for grey-market bars, and number labels.
 
 use super::style::{self, MUTED, TEXT};
+pub use crate::display::{percent, short_number};
 use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
@@ -132,33 +133,6 @@ pub fn hatch<DB: DrawingBackend>(
         k += 7;
     }
     Ok(())
-}
-
-/// A short number for axes and labels: 1.2M, 350k, 12.
-pub fn short_number(x: f64) -> String {
-    let a = x.abs();
-    let (v, unit) = match a {
-        _ if a >= 1e9 => (x / 1e9, "B"),
-        _ if a >= 1e6 => (x / 1e6, "M"),
-        _ if a >= 1e3 => (x / 1e3, "k"),
-        _ => (x, ""),
-    };
-    let digits = if v.abs() >= 100.0 || v.fract().abs() < 1e-9 {
-        0
-    } else {
-        1
-    };
-    format!("{v:.digits$}{unit}")
-}
-
-/// A share as a percentage label: 0.25 -> 25%, 0.025 -> 2.5%.
-pub fn percent(x: f64) -> String {
-    let p = x * 100.0;
-    if (p - p.round()).abs() < 1e-6 {
-        format!("{p:.0}%")
-    } else {
-        format!("{p:.1}%")
-    }
 }
 
 /// A round upper bound for an axis holding values up to `max`: a round multiple of a power of

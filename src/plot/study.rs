@@ -6,8 +6,9 @@
 mod sensitivity;
 mod sweep;
 
-use super::frame::{self, DrawResult};
+use super::frame::DrawResult;
 use super::{PlotError, png_with, svg_with};
+pub use crate::display::{is_share, value_label};
 use crate::study::morris::Screening;
 use crate::study::sobol::Indices;
 use crate::study::sweep::SweepResult;
@@ -100,35 +101,6 @@ pub fn sweep_charts<'a>(r: &'a SweepResult, context: &'a str) -> Vec<StudyChart<
             }
         })
         .collect()
-}
-
-/// True when the outcome is a single share metric, shown in percent.
-pub fn is_share(outcome: &str) -> bool {
-    let head = outcome.trim().split(['[', '@']).next().unwrap_or("");
-    head.ends_with("_share")
-        && !outcome.contains(['+', '*', '/'])
-        && !outcome.trim().starts_with('-')
-}
-
-/// A value for labels: percent with one decimal for shares, short forms for large
-/// numbers, three significant digits otherwise (without trailing zeros).
-pub fn value_label(x: f64, share: bool) -> String {
-    if share {
-        return format!("{:.1}%", x * 100.0);
-    }
-    if x.abs() >= 1000.0 {
-        return frame::short_number(x);
-    }
-    if x == 0.0 || !x.is_finite() {
-        return format!("{x}");
-    }
-    let decimals = (2 - x.abs().log10().floor() as i32).clamp(0, 6) as usize;
-    let text = format!("{x:.decimals$}");
-    if text.contains('.') {
-        text.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        text
-    }
 }
 
 /// Labels for the values of a swept parameter: the fewest decimals (up to 6) that tell

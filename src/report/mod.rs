@@ -1,16 +1,20 @@
 //! Writers: the summary as CSV and JSON, and output directories that appear whole or not
 //! at all. Writers take `impl Write`, so tests can snapshot their bytes.
 
+pub mod check;
+pub mod files;
 pub mod html;
 pub mod outdir;
-pub mod partial;
-pub mod study_partial;
+pub mod study;
 
 pub use outdir::OutputDir;
 
+use crate::model::Scenario;
+use crate::shard::Shard;
 use crate::stats::Stats;
 use crate::stats::summary::{Row, Summary};
 use std::io::Write;
+use std::path::{Path, PathBuf};
 
 const STATS_HEADER: [&str; 7] = ["mean", "sd", "p05", "p25", "p50", "p75", "p95"];
 
@@ -96,29 +100,55 @@ pub fn write_json(s: &Summary, w: impl Write) -> serde_json::Result<()> {
     serde_json::to_writer_pretty(w, s)
 }
 
-/// Writes every result file of a run into `dir`.
-pub fn write_all(s: &Summary, resolved_toml: &str, dir: &std::path::Path) -> anyhow::Result<()> {
-    use anyhow::Context;
-    let file = |name: &str| -> anyhow::Result<std::io::BufWriter<std::fs::File>> {
-        let path = dir.join(name);
-        Ok(std::io::BufWriter::new(
-            std::fs::File::create(&path)
-                .with_context(|| format!("cannot create {}", path.display()))?,
-        ))
-    };
-    write_summary_csv(s, file("summary.csv")?)?;
-    write_yearly_csv(s, file("yearly.csv")?)?;
-    write_market_csv(s, file("market.csv")?)?;
-    write_buyers_csv(s, file("buyers.csv")?)?;
-    write_chips_csv(s, file("chips.csv")?)?;
-    let mut json = file("summary.json")?;
+/// Writes every result file of a run into `dir` (the temporary directory of a run being
+/// written): the tables, `summary.json`, the resolved scenario, the charts (with `extra`
+/// ones) and `report.html`.
+pub fn write_run(
+    dir: &Path,
+    s: &Summary,
+    scenario: &Scenario,
+    extra: Vec<crate::plot::Chart>,
+) -> anyhow::Result<()> {
+    write_tables(dir, s, scenario)?;
+    render(s, dir, extra)
+}
+
+/// The tables, `summary.json` and the resolved scenario of a run: [`write_run`] without
+/// the charts and report.
+pub fn write_tables(dir: &Path, s: &Summary, scenario: &Scenario) -> anyhow::Result<()> {
+    write_summary_csv(s, files::create(dir, "summary.csv")?)?;
+    write_yearly_csv(s, files::create(dir, "yearly.csv")?)?;
+    write_market_csv(s, files::create(dir, "market.csv")?)?;
+    write_buyers_csv(s, files::create(dir, "buyers.csv")?)?;
+    write_chips_csv(s, files::create(dir, "chips.csv")?)?;
+    let mut json = files::create(dir, "summary.json")?;
     write_json(s, &mut json)?;
     json.write_all(b"\n")?;
     json.flush()?;
-    let header = format!(
-        "# The scenario `{}` after `extends`, as simulated.\n# sha256 of the text below: {}\n\n",
-        s.metadata.scenario, s.metadata.scenario_hash
-    );
-    std::fs::write(dir.join("scenario.resolved.toml"), header + resolved_toml)?;
-    Ok(())
+    files::write_resolved(dir, scenario, files::Resolved::As("simulated"))
+}
+
+/// Draws every chart of `s` (and `extra` ones) into `dir/charts/` and writes
+/// `dir/report.html`.
+pub fn render(s: &Summary, dir: &Path, extra: Vec<crate::plot::Chart>) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let mut charts = crate::plot::Chart::all(s);
+    charts.extend(extra);
+    let rendered = crate::plot::write_charts(s, charts, &dir.join("charts"))?;
+    let path = dir.join("report.html");
+    std::fs::write(&path, html::render(s, &rendered))
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Where a command writes by default: `output/<scenario>` with `-<suffix>` when given, and
+/// `.shard-K-of-N` for a shard.
+pub fn default_target(scenario: &str, suffix: Option<&str>, shard: Option<Shard>) -> PathBuf {
+    let mut name = match suffix {
+        Some(x) => format!("{scenario}-{x}"),
+        None => scenario.to_string(),
+    };
+    if let Some(k) = shard {
+        name += &format!(".shard-{}-of-{}", k.index, k.count);
+    }
+    Path::new("output").join(name)
 }

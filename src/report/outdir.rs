@@ -5,8 +5,8 @@
 //! What an interruption leaves behind:
 //!
 //! - an error or a panic: the temporary directory is removed on drop;
-//! - Ctrl-C or SIGTERM: [`remove_partials_on_interrupt`] installs a handler that removes
-//!   the temporary directories of this process and exits with status 130;
+//! - Ctrl-C or SIGTERM: the binary's handler calls [`remove_pending`], which removes the
+//!   temporary directories of this process, and exits with status 130;
 //! - SIGKILL or a power cut (no code runs): the next `create` for the same target removes
 //!   partial directories whose process is gone, and puts back a previous result that was
 //!   moved aside (`.NAME.old-PID`) if the kill fell between the two renames of a commit.
@@ -33,9 +33,14 @@ pub struct OutputDir {
 }
 
 impl OutputDir {
-    /// Prepares a temporary sibling of `target`. Fails if `target` is a file, or a directory
-    /// that holds something other than exportsim results (it would be replaced whole).
+    /// Prepares a temporary sibling of `target`. Fails, with an [`crate::error::InputError`],
+    /// if `target` is a file, or a directory that holds something other than exportsim
+    /// results (it would be replaced whole).
     pub fn create(target: &Path) -> Result<OutputDir> {
+        OutputDir::prepare(target).map_err(crate::error::input)
+    }
+
+    fn prepare(target: &Path) -> Result<OutputDir> {
         let Some(name) = target.file_name().map(|n| n.to_string_lossy().into_owned()) else {
             bail!(
                 "the output path {} does not name a directory (use e.g. output/baseline)",
@@ -174,28 +179,19 @@ fn gone(pid: u32) -> bool {
         && !Path::new("/proc").join(pid.to_string()).exists()
 }
 
-/// On Ctrl-C or SIGTERM, removes this process's unfinished output directories and exits with
-/// status 130. Call once, early, from the binary (a library does not take signals for itself).
-pub fn remove_partials_on_interrupt() -> Result<()> {
-    ctrlc::set_handler(|| {
-        let pending = pending();
-        for dir in pending.iter() {
-            // A writer may still be adding files: retry until the directory is gone.
-            for _ in 0..20 {
-                if std::fs::remove_dir_all(dir).is_ok() || !dir.exists() {
-                    break;
-                }
+/// Removes this process's unfinished output directories (for a signal handler: the binary
+/// calls this on Ctrl-C or SIGTERM before it exits). Returns whether there were any.
+pub fn remove_pending() -> bool {
+    let pending = pending();
+    for dir in pending.iter() {
+        // A writer may still be adding files: retry until the directory is gone.
+        for _ in 0..20 {
+            if std::fs::remove_dir_all(dir).is_ok() || !dir.exists() {
+                break;
             }
         }
-        let note = if pending.is_empty() {
-            ""
-        } else {
-            ": no results written"
-        };
-        eprintln!("interrupted{note}");
-        std::process::exit(130);
-    })
-    .context("cannot install the Ctrl-C handler")
+    }
+    !pending.is_empty()
 }
 
 #[cfg(test)]

@@ -219,44 +219,6 @@ impl fmt::Display for ScenarioError {
 
 impl std::error::Error for ScenarioError {}
 
-/// The closest of `candidates` to `word`, if it is close enough to be a likely typo.
-pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    if word.len() > 64 {
-        return None; // a long string is not a typo of a short name
-    }
-    candidates
-        .into_iter()
-        .map(|c| (edit_distance(word, c), c))
-        .filter(|(d, c)| *d <= (c.len().max(word.len()) / 3).max(1))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
-
-/// Optimal string alignment distance: edits, with a swap of two neighbours counting as one.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in rows.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in rows[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut d = (rows[i - 1][j] + 1)
-                .min(rows[i][j - 1] + 1)
-                .min(rows[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d = d.min(rows[i - 2][j - 2] + 1);
-            }
-            rows[i][j] = d;
-        }
-    }
-    rows[a.len()][b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -283,16 +245,5 @@ mod tests {
             8,
             "a missing field points at its table's id"
         );
-    }
-
-    #[test]
-    fn suggests_near_names() {
-        assert_eq!(
-            nearest("capacty", ["capacity", "growth", "stock"]),
-            Some("capacity")
-        );
-        assert_eq!(nearest("zzz", ["capacity", "growth"]), None);
-        assert_eq!(nearest("nmae", ["name", "end", "runs"]), Some("name"));
-        assert_eq!(nearest("mxa", ["min", "max", "mode"]), Some("max"));
     }
 }

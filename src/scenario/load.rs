@@ -1,9 +1,10 @@
 //! Reading scenario files: TOML syntax and types per file, then `extends` chains merged into
 //! one resolved document.
 
-use super::diagnostic::{Diagnostic, DocPath, ScenarioError, SourceFile, nearest};
+use super::diagnostic::{Diagnostic, DocPath, ScenarioError, SourceFile};
 use super::raw::RawFile;
 use super::types;
+use crate::display::nearest;
 use std::path::{Path, PathBuf};
 use toml::de::DeTable;
 use toml::{Table, Value};

@@ -3,7 +3,7 @@
 //!
 //! The layers, in the order a file meets them: `load` reads files and resolves `extends`;
 //! `types` checks each file's field names and types; `validate` (with `numbers`, `policy`
-//! and `supply`) checks meaning and builds the model; `warn` flags what is valid but likely
+//! and `supply`) checks meaning and builds the model; `target` checks `[[target]]`s; `warn` flags what is valid but likely
 //! unintended. `diagnostic` and `locate` place and render every problem.
 
 pub mod diagnostic;
@@ -13,29 +13,54 @@ pub mod numbers;
 mod policy;
 pub mod raw;
 mod supply;
+pub mod target;
 pub mod types;
 pub mod validate;
 pub mod warn;
 
 pub use diagnostic::{Diagnostic, ScenarioError, Severity};
 
-use crate::model::Scenario;
-use std::path::Path;
+pub use raw::RawSweep;
+pub use target::Target;
 
-/// Reads, resolves and validates a scenario file. Warnings come back beside the scenario.
-pub fn load(path: &Path) -> Result<(Scenario, Vec<Diagnostic>), ScenarioError> {
-    let resolved = load::resolve(path)?;
-    let loaded = validate::validate(&resolved)?;
-    crate::check::target::validate(&resolved, &loaded.0)?; // [[target]]s name the scenario's ids
-    Ok(loaded)
+use crate::model::Scenario;
+use std::path::{Path, PathBuf};
+
+/// Everything a scenario file holds, read once: the validated scenario, its `[[target]]`s
+/// (validated against it), its `[[sweep]]` tables (type-checked; a sweep's parameters and
+/// outcomes are checked when it is run), the files it came from, and its warnings.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub scenario: Scenario,
+    pub targets: Vec<Target>,
+    pub sweeps: Vec<RawSweep>,
+    /// The files read, the scenario first, then what it `extends`, in order.
+    pub provenance: Vec<PathBuf>,
+    /// Valid but probably not meant.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Reads, resolves and validates a scenario file with its targets and sweeps.
+pub fn load(path: &Path) -> Result<Loaded, ScenarioError> {
+    loaded(load::resolve(path)?)
 }
 
 /// As [`load`], with the scenario's text given; files it `extends` are read relative to `path`.
-pub fn load_text(path: &Path, text: &str) -> Result<(Scenario, Vec<Diagnostic>), ScenarioError> {
-    let resolved = load::resolve_text(path, text)?;
-    let loaded = validate::validate(&resolved)?;
-    crate::check::target::validate(&resolved, &loaded.0)?; // [[target]]s name the scenario's ids
-    Ok(loaded)
+pub fn load_text(path: &Path, text: &str) -> Result<Loaded, ScenarioError> {
+    loaded(load::resolve_text(path, text)?)
+}
+
+fn loaded(resolved: load::Resolved) -> Result<Loaded, ScenarioError> {
+    let (scenario, warnings) = validate::validate(&resolved)?;
+    let targets = target::validate(&resolved, &scenario)?;
+    let provenance = resolved.sources.iter().map(|s| s.path.clone()).collect();
+    Ok(Loaded {
+        scenario,
+        targets,
+        sweeps: resolved.raw.sweep,
+        provenance,
+        warnings,
+    })
 }
 
 /// Things that are allowed but probably not meant, as plain messages.

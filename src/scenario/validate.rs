@@ -2,10 +2,11 @@
 //! every problem collected before failing. Numbers are checked in `numbers`, policies in
 //! `policy`; warnings about a valid scenario come from `warn`.
 
-use super::diagnostic::{Diagnostic, DocPath, SHOWN_DIAGNOSTICS, ScenarioError, Severity, nearest};
+use super::diagnostic::{Diagnostic, DocPath, SHOWN_DIAGNOSTICS, ScenarioError, Severity};
 use super::load::Resolved;
 use super::numbers::{ANY, GROWTH, NONNEG, UNIT};
 use super::raw::{RawBuyer, RawChip};
+use crate::display::nearest;
 use crate::model::*;
 
 /// Largest run count accepted from a file or the command line.

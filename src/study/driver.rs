@@ -8,9 +8,9 @@
 //! and Morris designs do. A shard of a study simulates a contiguous slice of the blocks
 //! ([`simulate_blocks`]), and [`Values::from_blocks`] puts the slices back together.
 
-use super::{Model, Plan, StudyError};
+use super::Plan;
 use crate::engine::{Layout, Progress, Record, Workspace, simulate as simulate_run};
-use crate::model::{ParamId, Scenario};
+use crate::model::Scenario;
 use crate::outcome::Outcome;
 use rayon::prelude::*;
 use std::ops::Range;
@@ -72,18 +72,17 @@ pub fn blocks(plan: &Plan) -> Vec<(usize, Range<u64>)> {
         .collect()
 }
 
-/// Simulates every (point, run) of `plan` on `threads` threads (0 = all cores) and
-/// evaluates `outcomes` on each run. `progress` hears of every finished block.
+/// Simulates every (point, run) of `plan` (on the current rayon pool) and evaluates
+/// `outcomes` on each run. `progress` hears of every finished block.
 pub fn simulate(
     base: &Scenario,
     plan: &Plan,
     outcomes: &[Outcome],
-    threads: usize,
     progress: &dyn Progress,
-) -> Result<Values, StudyError> {
+) -> Values {
     let all = 0..blocks(plan).len();
-    let values = simulate_blocks(base, plan, outcomes, all, threads, progress)?;
-    Ok(Values::from_blocks(plan, outcomes.len(), values).expect("every block was simulated"))
+    let values = simulate_blocks(base, plan, outcomes, all, progress);
+    Values::from_blocks(plan, outcomes.len(), values).expect("every block was simulated")
 }
 
 /// Simulates the blocks `which` (indices into [`blocks`]) of `plan`, as [`simulate`] does,
@@ -93,35 +92,29 @@ pub fn simulate_blocks(
     plan: &Plan,
     outcomes: &[Outcome],
     which: Range<usize>,
-    threads: usize,
     progress: &dyn Progress,
-) -> Result<Vec<Vec<f64>>, StudyError> {
+) -> Vec<Vec<f64>> {
     // The scenario text is not needed to simulate; dropping it makes per-point copies cheap.
     let mut lean = base.clone();
     lean.resolved_toml = String::new();
     let blocks = &blocks(plan)[which];
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()?;
     let start = || (Workspace::new(&lean), Record::new(Layout::of(&lean)));
-    Ok(pool.install(|| {
-        blocks
-            .par_iter()
-            .map_init(start, |(ws, record), (p, runs)| {
-                let scenario = plan.points[*p].apply(&lean);
-                let n = (runs.end - runs.start) as usize;
-                let mut out = vec![0.0; outcomes.len() * n];
-                for (j, r) in runs.clone().enumerate() {
-                    simulate_run(&scenario, plan.seed, plan.run_of(r), ws, record);
-                    for (o, outcome) in outcomes.iter().enumerate() {
-                        out[o * n + j] = outcome.evaluate(record);
-                    }
+    blocks
+        .par_iter()
+        .map_init(start, |(ws, record), (p, runs)| {
+            let scenario = plan.points[*p].apply(&lean);
+            let n = (runs.end - runs.start) as usize;
+            let mut out = vec![0.0; outcomes.len() * n];
+            for (j, r) in runs.clone().enumerate() {
+                simulate_run(&scenario, plan.seed, plan.run_of(r), ws, record);
+                for (o, outcome) in outcomes.iter().enumerate() {
+                    out[o * n + j] = outcome.evaluate(record);
                 }
-                progress.advance(n as u64);
-                out
-            })
-            .collect()
-    }))
+            }
+            progress.advance(n as u64);
+            out
+        })
+        .collect()
 }
 
 fn assemble(
@@ -159,37 +152,6 @@ pub fn pilot_seconds(base: &Scenario, seed: u64, runs: u64) -> f64 {
     started.elapsed().as_secs_f64() / runs.max(1) as f64
 }
 
-/// The engine as a [`Model`]: a point sets `ids` to its values, and each outcome's mean is
-/// taken over `runs` runs with common random numbers.
-pub struct EngineModel<'a> {
-    pub base: &'a Scenario,
-    pub ids: Vec<ParamId>,
-    pub outcomes: &'a [Outcome],
-    pub runs: u64,
-    pub seed: u64,
-    pub threads: usize,
-    pub progress: &'a dyn Progress,
-}
-
-impl EngineModel<'_> {
-    /// The plan this model runs for `points` (for printing and capping before running).
-    pub fn plan(&self, kind: &str, points: &[Vec<f64>]) -> Plan {
-        Plan::from_rows(kind, &self.ids, points, self.runs, self.seed)
-    }
-}
-
-impl Model for EngineModel<'_> {
-    fn outcomes(&self) -> usize {
-        self.outcomes.len()
-    }
-
-    fn means(&self, points: &[Vec<f64>]) -> Result<Vec<Vec<f64>>, StudyError> {
-        let plan = self.plan("study", points);
-        let values = simulate(self.base, &plan, self.outcomes, self.threads, self.progress)?;
-        Ok(values.means())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,7 +163,7 @@ mod tests {
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/study.toml");
         let s = crate::scenario::load(&path)
             .expect("the study fixture loads")
-            .0;
+            .scenario;
         let id = crate::study::inputs::find(&s, "policy.h200_review.approval").unwrap();
         let points = [0.1, 0.5, 0.9].map(|v| Point(vec![(id, v)])).to_vec();
         let outcomes = vec![Outcome::parse("units[chip=h200]@2025", &s).unwrap()];
@@ -226,14 +188,14 @@ mod tests {
     #[test]
     fn slices_simulated_apart_rebuild_the_whole() {
         let (s, plan, outcomes) = fixture();
-        let whole = simulate(&s, &plan, &outcomes, 2, &()).unwrap();
+        let whole = simulate(&s, &plan, &outcomes, &());
         assert!(
             whole.mean(2, 0) > whole.mean(0, 0),
             "approval drives H200 units"
         );
         let mut parts = Vec::new();
         for which in [0..4, 4..4, 4..5, 5..9] {
-            parts.extend(simulate_blocks(&s, &plan, &outcomes, which, 1, &()).unwrap());
+            parts.extend(simulate_blocks(&s, &plan, &outcomes, which, &()));
         }
         let rebuilt = Values::from_blocks(&plan, 1, parts.clone()).unwrap();
         assert_eq!(rebuilt, whole);

@@ -2,8 +2,8 @@
 //! sensitivity method samples them from.
 
 use super::StudyError;
+use crate::display::nearest;
 use crate::model::{DistSpec, Distribution, ParamId, Scenario};
-use crate::scenario::diagnostic::nearest;
 
 /// One input of a sensitivity study: a name and the distribution its values come from.
 #[derive(Debug, Clone)]

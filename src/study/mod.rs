@@ -10,15 +10,19 @@
 //!
 //! The sensitivity methods work in the unit hypercube and map each coordinate through its
 //! input's quantile function ([`Input::value_at`]), so any distribution can be an input.
-//! Their estimators are generic over a [`Model`]: the engine ([`driver::EngineModel`]) or a
-//! plain function ([`FnModel`], used by the tests on functions with known indices).
+//! Their estimators are generic over a [`Model`], such as a plain function ([`FnModel`],
+//! used by the tests on functions with known indices); the commands run the engine through
+//! [`driver`].
 //! Methods and estimators are described, with references, in `docs/studies.md`.
 
 pub mod driver;
 pub mod inputs;
+pub mod kind;
 pub mod morris;
 pub mod plan;
+pub mod sensitivity;
 pub mod sobol;
+pub mod spec;
 pub mod summary;
 pub mod sweep;
 pub mod tornado;
@@ -44,8 +48,6 @@ pub enum StudyError {
         "the plan needs {simulations} simulations, more than the cap of {cap}; pass --yes to run it anyway, or lower --runs or --samples"
     )]
     TooLarge { simulations: u64, cap: u64 },
-    #[error("cannot start worker threads: {0}")]
-    Threads(#[from] rayon::ThreadPoolBuildError),
 }
 
 /// Something that gives outcome means at points of the inputs' space.

@@ -2,6 +2,7 @@
 //! the plan can be printed, counted and capped before anything runs.
 
 use super::StudyError;
+pub use crate::display::thousands;
 use crate::model::{Distribution, ParamId, Scenario};
 use std::fmt;
 
@@ -99,19 +100,6 @@ impl fmt::Display for Plan {
             self.seed
         )
     }
-}
-
-/// 1234567 -> "1,234,567".
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
 }
 
 #[cfg(test)]

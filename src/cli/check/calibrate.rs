@@ -3,14 +3,19 @@
 //! `prior_posterior.png`, `calibrated.toml`, and a check of the calibrated scenario against
 //! every target, fitted and held out (`check.csv`, `check.json`).
 
-use super::{Failure, input, load, progress, say, study_failure, write_check, write_scenario};
+use super::{Failure, load, progress, say};
+use crate::cli::options::RunOptions;
 use anyhow::Context;
 use exportsim::calibrate::{self, Calibration, Problem, Spec, abc, emit, prior};
 use exportsim::check::{self, Target};
+use exportsim::display::thousands;
 use exportsim::model::{DistSpec, Scenario};
-use exportsim::plot::calibration::{Panel, render_png};
-use exportsim::report::OutputDir;
+use exportsim::report::check::{write_calibrated, write_calibration, write_check};
+use exportsim::report::{OutputDir, default_target};
 use std::path::{Component, Path, PathBuf};
+
+/// Runs per parameter set unless `--runs` says otherwise.
+const DEFAULT_RUNS: u64 = 100;
 
 #[derive(Debug, clap::Args)]
 pub struct CalibrateArgs {
@@ -26,29 +31,18 @@ pub struct CalibrateArgs {
     /// Particles per generation.
     #[arg(long, default_value_t = 200)]
     pub population: usize,
-    /// Runs per parameter set (the same runs for every set: common random numbers).
-    #[arg(long, default_value_t = 100)]
-    pub runs: u64,
     /// Runs of the final check of the calibrated scenario (default: the scenario's `runs`).
-    #[arg(long)]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=exportsim::scenario::validate::MAX_RUNS))]
     pub check_runs: Option<u64>,
-    /// Master seed of the runs and the sampler (default: the scenario's `seed`).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Output directory (default: output/<scenario>-calibration).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
-    pub threads: Option<usize>,
-    /// No plan, progress bar or tables.
-    #[arg(long, short)]
-    pub quiet: bool,
+    /// Runs per parameter set default to 100 (the same runs for every set: common random
+    /// numbers); the seed seeds the sampler too.
+    #[command(flatten)]
+    pub options: RunOptions,
 }
 
 pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
     let setup = setup(&args)?;
-    let seed = args.seed.unwrap_or(setup.base.seed);
+    let (runs, seed) = args.options.runs_and_seed(DEFAULT_RUNS, setup.base.seed);
     let settings = abc::Settings {
         population: args.population,
         budget: args.budget,
@@ -57,22 +51,21 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
     };
     let problem = Problem {
         scenario: &setup.priors,
-        priors: prior::priors(&setup.priors, &setup.paths).map_err(study_failure)?,
+        priors: prior::priors(&setup.priors, &setup.paths)?,
         targets: setup.fitted.clone(),
-        runs: args.runs,
+        runs,
         seed,
-        threads: args.threads.unwrap_or(0),
     };
     announce(&args, &problem, setup.held_out.len());
-    let default = || Path::new("output").join(format!("{}-calibration", setup.base.name));
-    let target = args.out.clone().unwrap_or_else(default);
-    let out = OutputDir::create(&target).map_err(|e| input(format!("{e:#}")))?;
+    let default = || default_target(&setup.base.name, Some("calibration"), None);
+    let target = args.options.target(default);
+    let out = OutputDir::create(&target)?;
     let started = std::time::Instant::now();
-    let result = sample(&problem, &settings, args.quiet)?;
+    let result = sample(&problem, &settings, args.options.quiet)?;
     let seconds = started.elapsed().as_secs_f64();
     let report = write_outputs(&args, &setup, &result, &target, out.path())?;
     let dir = out.commit()?;
-    if !args.quiet {
+    if !args.options.quiet {
         say(&summary(&result, seconds));
         say(&format!(
             "\nThe calibrated scenario against every target:\n\n{}",
@@ -98,19 +91,20 @@ struct Setup {
 }
 
 fn setup(args: &CalibrateArgs) -> Result<Setup, Failure> {
-    super::check_counts(Some(args.runs), args.threads)?;
-    super::check_counts(args.check_runs, None)?;
     if args.population < 10 || args.budget < 2 * args.population {
-        return Err(input(
-            "--population must be at least 10 and --budget at least twice --population",
+        return Err(Failure::Input(
+            "--population must be at least 10 and --budget at least twice --population".into(),
         ));
     }
-    let (base, targets) = load(&args.scenario)?;
+    let loaded = load(&args.scenario)?;
+    let base = loaded.scenario;
     let paths = param_paths(&base, &args.params)?;
-    let (fitted, held_out): (Vec<Target>, Vec<Target>) = targets.into_iter().partition(|t| t.fit);
+    let (fitted, held_out): (Vec<Target>, Vec<Target>) =
+        loaded.targets.into_iter().partition(|t| t.fit);
     if fitted.is_empty() {
-        return Err(input(
-            "the scenario has no [[target]] to fit (targets with `fit = false` are held out)",
+        return Err(Failure::Input(
+            "the scenario has no [[target]] to fit (targets with `fit = false` are held out)"
+                .into(),
         ));
     }
     let priors = with_priors(&args.scenario, &base, &args.params, &paths)?;
@@ -135,18 +129,17 @@ fn write_outputs(
     let context = calibrate::write::Context {
         scenario: &setup.base.name,
         scenario_hash: &setup.base.hash,
-        runs: args.runs,
+        runs: args.options.runs.unwrap_or(DEFAULT_RUNS),
         fitted: &setup.fitted,
         held_out: &setup.held_out,
     };
-    write_results(dir, result, &context, &setup.priors)?;
+    write_calibration(dir, result, &context, &setup.priors)?;
     let extends = relative(target, &args.scenario)?;
-    let (scenario, targets) = write_calibrated(dir, &setup.base, result, &extends)?;
+    let calibrated =
+        write_calibrated(dir, &setup.base, result, &extends).map_err(Failure::Runtime)?;
     let runs = args.check_runs.unwrap_or(setup.base.runs);
     let seed = result.settings.seed;
-    let threads = args.threads.unwrap_or(0);
-    let report =
-        check::check(&scenario, &targets, runs, seed, threads, &()).map_err(study_failure)?;
+    let report = check::check(&calibrated.scenario, &calibrated.targets, runs, seed, &())?;
     write_check(dir, &report)?;
     Ok(report)
 }
@@ -155,9 +148,12 @@ fn write_outputs(
 fn param_paths(s: &Scenario, specs: &[String]) -> Result<Vec<String>, Failure> {
     let mut paths: Vec<String> = Vec::new();
     for text in specs {
-        let spec = Spec::parse(text, s).map_err(study_failure)?;
+        let spec = Spec::parse(text, s)?;
         if paths.contains(&spec.path) {
-            return Err(input(format!("--param {} is given twice", spec.path)));
+            return Err(Failure::Input(format!(
+                "--param {} is given twice",
+                spec.path
+            )));
         }
         paths.push(spec.path);
     }
@@ -199,22 +195,22 @@ fn with_priors(
         &overrides,
     );
     let virtual_path = path.with_file_name(format!("{name} (with --param ranges)"));
-    let (s, _) = exportsim::scenario::load_text(&virtual_path, &text)
-        .map_err(|e| Failure::Input(format!("a --param range is not valid for its field:\n{e}")))?;
+    let s = exportsim::scenario::load_text(&virtual_path, &text)
+        .map_err(|e| {
+            Failure::Rendered(format!("a --param range is not valid for its field:\n{e}"))
+        })?
+        .scenario;
     debug_assert!(paths.iter().all(|p| s.param_by_path(p).is_some()));
     Ok(s)
 }
 
 fn announce(args: &CalibrateArgs, problem: &Problem, held_out: usize) {
-    if args.quiet {
+    if args.options.quiet {
         return;
     }
-    let threads = args
-        .threads
-        .unwrap_or_else(rayon::current_num_threads)
-        .max(1);
+    let threads = rayon::current_num_threads().max(1);
     let per_run = exportsim::study::driver::pilot_seconds(problem.scenario, problem.seed, 16);
-    let runs = args.budget as f64 * args.runs as f64;
+    let runs = args.budget as f64 * problem.runs as f64;
     let seconds = per_run * runs / threads as f64;
     say(&format!(
         "calibrate: {} parameters to {} targets ({held_out} held out); {} particles a generation, at most {} parameter sets x {} runs = {} simulations; up to about {:.0} s on {threads} threads\n",
@@ -222,8 +218,8 @@ fn announce(args: &CalibrateArgs, problem: &Problem, held_out: usize) {
         problem.targets.len(),
         args.population,
         args.budget,
-        args.runs,
-        exportsim::study::plan::thousands(runs as u64),
+        problem.runs,
+        thousands(runs as u64),
         seconds
     ));
 }
@@ -253,79 +249,9 @@ fn sample(
             bar.0.suspend(|| eprintln!("{line}"));
         }
     };
-    let result =
-        calibrate::calibrate(problem, settings, &bar, &mut observe).map_err(study_failure)?;
+    let result = calibrate::calibrate(problem, settings, &bar, &mut observe)?;
     bar.0.finish_and_clear();
     Ok(result)
-}
-
-fn write_results(
-    dir: &Path,
-    c: &Calibration,
-    ctx: &calibrate::write::Context,
-    priors: &Scenario,
-) -> Result<(), Failure> {
-    let file = |name: &str| {
-        let path = dir.join(name);
-        std::fs::File::create(&path)
-            .map(std::io::BufWriter::new)
-            .with_context(|| format!("cannot create {}", path.display()))
-    };
-    calibrate::write::posterior_csv(c, file("posterior.csv")?)
-        .context("cannot write posterior.csv")?;
-    calibrate::write::json(c, ctx, file("calibration.json")?)
-        .context("cannot write calibration.json")?;
-    let panels: Vec<Panel> = c
-        .summaries()
-        .iter()
-        .zip(&c.priors)
-        .enumerate()
-        .map(|(k, (s, p))| Panel {
-            path: s.path.clone(),
-            prior: p.dist.clone(),
-            posterior: c.weighted(k),
-            p05: s.p05,
-            p50: s.p50,
-            p95: s.p95,
-        })
-        .collect();
-    let pop = &c.population;
-    let subtitle = format!(
-        "Scenario {}, seed {}; ABC-SMC, {} particles after {} simulated parameter sets of {} runs, acceptance {:.0}%",
-        ctx.scenario,
-        c.settings.seed,
-        pop.particles.len(),
-        pop.simulated,
-        ctx.runs,
-        100.0 * pop.acceptance_rate()
-    );
-    render_png(&panels, &subtitle, &dir.join("prior_posterior.png"))
-        .context("cannot draw prior_posterior.png")?;
-    write_scenario(dir, priors)?;
-    Ok(())
-}
-
-/// Writes `calibrated.toml` and loads it back (with its targets), as any scenario is loaded.
-fn write_calibrated(
-    dir: &Path,
-    base: &Scenario,
-    c: &Calibration,
-    extends: &str,
-) -> Result<(Scenario, Vec<Target>), Failure> {
-    let header = format!(
-        "Scenario `{}` calibrated by `exportsim calibrate` (ABC-SMC, seed {}). Each fitted parameter is\nfixed at the value of one particle of the posterior: among those nearest the record, the one\nnearest the posterior medians. Its posterior median and 90% interval are in the comment; the\nweighted sample is posterior.csv beside this file; the method is in docs/calibration.md.",
-        base.name, c.settings.seed
-    );
-    let name = format!("{}-calibrated", base.name);
-    let text = emit::scenario_text(base, extends, &name, &header, &c.overrides());
-    let path = dir.join("calibrated.toml");
-    std::fs::write(&path, &text).context("cannot write calibrated.toml")?;
-    let (s, targets, _) = check::load(&path).map_err(|e| {
-        Failure::Runtime(anyhow::anyhow!(
-            "the calibrated scenario does not load:\n{e}"
-        ))
-    })?;
-    Ok((s, targets))
 }
 
 /// `scenario` as a path relative to the output directory `target` (for `extends`).

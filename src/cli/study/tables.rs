@@ -1,8 +1,9 @@
 //! Terminal tables of studies: the parameter list and short result summaries (the CSV
 //! files have everything).
 
+use exportsim::display::{is_share, value_label};
 use exportsim::model::Scenario;
-use exportsim::plot::study::{is_share, value_label};
+use exportsim::study::kind::Analysis;
 use exportsim::study::morris::Screening;
 use exportsim::study::sobol::Indices;
 use exportsim::study::sweep::SweepResult;
@@ -11,6 +12,16 @@ use std::fmt::Write;
 
 /// Rows shown per table.
 const TOP: usize = 10;
+
+/// The short table of a study's results.
+pub fn of(a: &Analysis) -> String {
+    match a {
+        Analysis::Sweep(r) => sweep(r),
+        Analysis::Tornado(r) => tornado(r),
+        Analysis::Morris(r) => morris(r),
+        Analysis::Sobol(r) => sobol(r),
+    }
+}
 
 /// Every numeric parameter: path, value or distribution, and for uncertain ones their
 /// 10th, 50th and 90th percentiles (what a tornado uses).

@@ -10,49 +10,19 @@
 //! values on; the command then rebuilds the plan, checks its hash, and computes and writes
 //! the same statistics as one machine, from the same values: the files are byte-identical.
 
-use super::partial::{self, Shard, check_shards};
+use super::{FILE, Shard, check_shards, read_file, resolved_scenario};
+use crate::engine::Progress;
+use crate::model::Scenario;
 use crate::study::Plan;
+use crate::study::driver::{self, Values};
+use crate::study::kind::{Study, texts};
+use crate::study::spec::Definition;
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 pub const FORMAT: &str = "exportsim-study-partial/1";
-
-/// What a study command needs, beside the resolved scenario, to lay out its plan again.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "study", rename_all = "snake_case")]
-pub enum Definition {
-    Sweep(SweepDefinition),
-    Sensitivity(SensitivityDefinition),
-}
-
-/// A sweep: its axes with their values, outcomes, runs per point and seed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SweepDefinition {
-    pub axes: Vec<AxisDefinition>,
-    pub outcomes: Vec<String>,
-    pub runs: u64,
-    pub seed: u64,
-}
-
-/// One swept parameter (its path, as for `--param`) and its values in order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AxisDefinition {
-    pub path: String,
-    pub values: Vec<f64>,
-}
-
-/// A sensitivity study: `method` (`tornado`, `morris`, `sobol`), the `--param` specs (empty:
-/// every uncertain input), outcomes, samples (trajectories or base samples), runs and seed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SensitivityDefinition {
-    pub method: String,
-    pub params: Vec<String>,
-    pub outcomes: Vec<String>,
-    pub samples: usize,
-    pub runs: u64,
-    pub seed: u64,
-}
 
 /// What a study shard writes to `partial.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -102,6 +72,86 @@ impl StudyPartial {
     }
 }
 
+/// Shard `k`'s blocks of `plan` (indices into [`driver::blocks`]) and how many there are in all.
+pub fn slice(plan: &Plan, k: Shard) -> (Range<usize>, u64) {
+    let total = driver::blocks(plan).len() as u64;
+    let part = k.slice(total);
+    (part.start as usize..part.end as usize, total)
+}
+
+/// How many simulations shard `k` of `plan` runs.
+pub fn simulations(plan: &Plan, k: Shard) -> u64 {
+    let (part, _) = slice(plan, k);
+    let blocks = driver::blocks(plan);
+    blocks[part].iter().map(|(_, r)| r.end - r.start).sum()
+}
+
+/// Simulates shard `k` of `study` (of scenario `s`) and returns its partial result.
+pub fn simulate(
+    s: &Scenario,
+    study: &dyn Study,
+    k: Shard,
+    progress: &dyn Progress,
+) -> StudyPartial {
+    let plan = study.plan();
+    let (part, total) = slice(plan, k);
+    let values = driver::simulate_blocks(s, plan, study.outcomes(), part, progress);
+    let names = texts(study.outcomes());
+    let scenario = (s.name.as_str(), s.hash.as_str());
+    StudyPartial::new(scenario, study.definition(), plan, &names, k, total, values)
+}
+
+/// Every shard of one study, read and put in order: the scenario they simulated, the
+/// study's definition and the blocks' values, waiting for the study to be laid out again.
+pub struct Merged {
+    pub scenario: Scenario,
+    pub definition: Definition,
+    pub shards: usize,
+    dir: PathBuf,
+    plan_hash: String,
+    blocks: Vec<Vec<f64>>,
+}
+
+/// Reads the study partials in `dirs` (every shard of one study, in any order) and checks
+/// they belong together and to the scenario saved beside them.
+pub fn merge_dirs(dirs: &[PathBuf]) -> Result<Merged> {
+    let mut partials = Vec::with_capacity(dirs.len());
+    for dir in dirs {
+        partials.push((dir.clone(), read(dir).map_err(crate::error::input)?));
+    }
+    let blocks = merge(&mut partials).map_err(crate::error::input)?;
+    let (dir, first) = &partials[0];
+    let scenario = resolved_scenario(dir, &first.exportsim_version, &first.scenario_hash)?;
+    Ok(Merged {
+        scenario,
+        definition: first.definition.clone(),
+        shards: partials.len(),
+        dir: dir.clone(),
+        plan_hash: first.plan_hash.clone(),
+        blocks,
+    })
+}
+
+impl Merged {
+    /// The shards' values as one machine's, once `study` (laid out again from
+    /// [`Merged::definition`]) is checked to be the plan the shards simulated.
+    pub fn values(self, study: &dyn Study) -> Result<Values> {
+        let plan = study.plan();
+        let names = texts(study.outcomes());
+        if plan_hash(plan, &names) != self.plan_hash {
+            return Err(crate::error::input(anyhow::anyhow!(
+                "the study laid out again from {} differs from the plan its shards simulated; re-run the shards",
+                self.dir.display()
+            )));
+        }
+        Values::from_blocks(plan, names.len(), self.blocks).ok_or_else(|| {
+            crate::error::input(anyhow::anyhow!(
+                "the shards' values do not fit the study's plan; re-run the shards"
+            ))
+        })
+    }
+}
+
 /// SHA-256 (hex) of a plan's points (parameter ids and the bits of their values), runs,
 /// seed and outcomes: equal hashes mean the same simulations.
 pub fn plan_hash(plan: &Plan, outcomes: &[String]) -> String {
@@ -124,7 +174,7 @@ pub fn plan_hash(plan: &Plan, outcomes: &[String]) -> String {
 }
 
 pub fn write(p: &StudyPartial, dir: &Path) -> Result<()> {
-    let path = dir.join(partial::FILE);
+    let path = dir.join(FILE);
     let file = std::fs::File::create(&path)
         .with_context(|| format!("cannot create {}", path.display()))?;
     serde_json::to_writer(std::io::BufWriter::new(file), p)?;
@@ -132,8 +182,8 @@ pub fn write(p: &StudyPartial, dir: &Path) -> Result<()> {
 }
 
 pub fn read(dir: &Path) -> Result<StudyPartial> {
-    let p: StudyPartial = partial::read_file(dir)?;
-    let path = dir.join(partial::FILE);
+    let p: StudyPartial = read_file(dir)?;
+    let path = dir.join(FILE);
     if p.format != FORMAT {
         bail!(
             "{} has format `{}`, expected `{FORMAT}`",
@@ -270,6 +320,7 @@ mod exact {
 mod tests {
     use super::*;
     use crate::model::ParamId;
+    use crate::study::spec::{AxisDefinition, SweepDefinition};
 
     fn plan(v: f64) -> Plan {
         Plan::from_rows("sweep", &[ParamId(2)], &[vec![0.25], vec![v]], 100, 7)

@@ -18,9 +18,9 @@
 //! per cell and sketch, 210 ns per run and (quarter, buyer, chip), 9 us per cell to summarize)
 //! and rounded up. Remeasure them when the engine or the accumulators change much.
 
-use exportsim::engine::montecarlo::{BLOCK_CHUNKS, CHUNK_RUNS};
-use exportsim::model::Scenario;
-use exportsim::stats::summary::Cells;
+use crate::engine::montecarlo::{BLOCK_CHUNKS, CHUNK_RUNS};
+use crate::model::Scenario;
+use crate::stats::summary::Cells;
 
 /// Memory per outcome cell in one chunk's sink (moments and buffered rows), in bytes.
 pub const SINK_BYTES_PER_CELL: f64 = 256.0;

@@ -1,4 +1,4 @@
-//! Partial results of a shard (`run --shard K/N`) and their merge.
+//! Partial results of a run shard (`run --shard K/N`) and their merge.
 //!
 //! A shard simulates a contiguous range of the run's blocks (see
 //! [`crate::engine::BLOCK_RUNS`]) and saves, per block, the moments of every non-empty
@@ -6,108 +6,86 @@
 //! blocks' moments are merged in block order, and sketches merge exactly in any order, so
 //! the merged outputs are byte-identical to a single machine's.
 
-use crate::engine::block_count;
+use super::{FILE, Shard, check_shards, read_file, resolved_scenario};
+use crate::engine::{Progress, simulate_blocks};
+use crate::model::Scenario;
+use crate::simulate::summary_of;
+use crate::stats::summary::{Cells, SketchPool, Summary, SummarySink};
 use crate::stats::{Accumulator, Moments, Sketch};
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 pub const FORMAT: &str = "exportsim-partial/1";
-pub const FILE: &str = "partial.json";
 
-/// Most shards a run or study can be split into.
-pub const MAX_SHARDS: u64 = 100_000;
-
-/// Which slice of a run a shard covers: shard `index` (1-based) of `count`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Shard {
-    pub index: u64,
-    pub count: u64,
-}
-
-impl Shard {
-    /// Parses `K/N` with 1 <= K <= N.
-    pub fn parse(s: &str) -> Result<Shard, String> {
-        let bad = || format!("--shard takes K/N with 1 <= K <= N (got `{s}`)");
-        let (k, n) = s.split_once('/').ok_or_else(bad)?;
-        let (index, count): (u64, u64) = (
-            k.trim().parse().map_err(|_| bad())?,
-            n.trim().parse().map_err(|_| bad())?,
-        );
-        if index == 0 || count == 0 || index > count || count > MAX_SHARDS {
-            return Err(bad());
-        }
-        Ok(Shard { index, count })
-    }
-
-    /// The blocks of a `runs`-run simulation this shard covers.
-    pub fn blocks(&self, runs: u64) -> std::ops::Range<u64> {
-        self.slice(block_count(runs))
-    }
-
-    /// This shard's part of `total` work items: contiguous, and shards 1..N tile `0..total` in order.
-    pub fn slice(&self, total: u64) -> std::ops::Range<u64> {
-        let at = |k: u64| ((u128::from(total) * u128::from(k)) / u128::from(self.count)) as u64;
-        at(self.index - 1)..at(self.index)
+/// Simulates one shard's slice of a `runs`-run simulation and returns its partial result.
+pub fn simulate_shard(
+    s: &Scenario,
+    seed: u64,
+    runs: u64,
+    shard: Shard,
+    progress: &dyn Progress,
+) -> Partial {
+    let cells = Cells::of(s);
+    let pool = SketchPool::new(cells.len());
+    let mut blocks = Vec::new();
+    simulate_blocks(
+        s,
+        seed,
+        runs,
+        shard.blocks(runs),
+        progress,
+        &|| SummarySink::new(&cells, &pool),
+        |b, sink| {
+            blocks.push(BlockMoments::from_accumulator(b, &sink.into_accumulator()));
+        },
+    );
+    Partial {
+        format: FORMAT.into(),
+        scenario: s.name.clone(),
+        scenario_hash: s.hash.clone(),
+        exportsim_version: env!("CARGO_PKG_VERSION").into(),
+        seed,
+        runs,
+        shard,
+        cells: cells.len(),
+        blocks,
+        sketches: sparse_sketches(pool.merged().into_sketches()),
     }
 }
 
-/// Checks that `partials` are shards 1..N of one job, each exactly once: every partial's
-/// shard count and `identity` must equal the first's; `what` names the fields compared, for
-/// the message. Errors name the odd directory, the duplicated or missing shards.
-pub fn check_shards<T, K: PartialEq>(
-    partials: &[(PathBuf, T)],
-    shard: impl Fn(&T) -> Shard,
-    identity: impl Fn(&T) -> K,
-    what: &str,
-) -> Result<()> {
-    let Some((first_dir, first)) = partials.first() else {
-        bail!("no partial results to merge")
-    };
-    let (n, key) = (shard(first).count, identity(first));
-    for (dir, p) in partials {
-        let Shard { index, count } = shard(p);
-        if index == 0 || index > count || count > MAX_SHARDS {
-            bail!(
-                "{} is damaged (shard {index}/{count}); re-run that shard",
-                dir.display()
-            );
-        }
-        if count != n || identity(p) != key {
-            bail!(
-                "{} is from another simulation ({what} differ from {})",
-                dir.display(),
-                first_dir.display()
-            );
-        }
+/// What merging a run's shards gives: the scenario they simulated, the summary one machine
+/// would have built, and how many shards and runs went into it.
+pub struct Merged {
+    pub scenario: Scenario,
+    pub summary: Summary,
+    pub shards: usize,
+    pub runs: u64,
+}
+
+/// Reads the run partials in `dirs` (every shard of one simulation, in any order), checks
+/// they belong together and to the scenario saved beside them, and merges them.
+pub fn merge_dirs(dirs: &[PathBuf]) -> Result<Merged> {
+    let mut partials: Vec<(PathBuf, Partial)> = Vec::new();
+    for dir in dirs {
+        partials.push((dir.clone(), read(dir).map_err(crate::error::input)?));
     }
-    let mut seen: Vec<Option<&PathBuf>> = vec![None; n as usize];
-    for (dir, p) in partials {
-        let index = shard(p).index;
-        let slot = &mut seen[(index - 1) as usize];
-        if let Some(other) = slot {
-            bail!(
-                "shard {index}/{n} appears twice: {} and {}",
-                other.display(),
-                dir.display()
-            );
-        }
-        *slot = Some(dir);
+    let acc = merge(&partials).map_err(crate::error::input)?;
+    let (dir, first) = &partials[0];
+    let scenario = resolved_scenario(dir, &first.exportsim_version, &first.scenario_hash)?;
+    let cells = Cells::of(&scenario);
+    if cells.len() != first.cells {
+        return Err(crate::error::input(anyhow::anyhow!(
+            "the partial results do not fit this version's outputs; re-run the shards"
+        )));
     }
-    let missing: Vec<String> = seen
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.is_none())
-        .map(|(k, _)| format!("{}/{n}", k + 1))
-        .collect();
-    if !missing.is_empty() {
-        bail!(
-            "missing shard{}: {}",
-            if missing.len() > 1 { "s" } else { "" },
-            missing.join(", ")
-        );
-    }
-    Ok(())
+    let summary = summary_of(&scenario, first.seed, &cells, &acc);
+    Ok(Merged {
+        scenario,
+        summary,
+        shards: partials.len(),
+        runs: first.runs,
+    })
 }
 
 /// One block's moments: its run count and the moments of its non-empty cells.
@@ -175,29 +153,6 @@ pub fn write(partial: &Partial, dir: &Path) -> Result<()> {
         .with_context(|| format!("cannot create {}", path.display()))?;
     serde_json::to_writer(std::io::BufWriter::new(file), partial)?;
     Ok(())
-}
-
-/// Reads a shard directory's `partial.json` as `T` (any kind of partial result).
-pub fn read_file<T: serde::de::DeserializeOwned>(dir: &Path) -> Result<T> {
-    let path = dir.join(FILE);
-    let file = std::fs::File::open(&path).with_context(|| {
-        format!(
-            "{} is not a shard's output: cannot read {}",
-            dir.display(),
-            path.display()
-        )
-    })?;
-    serde_json::from_reader(std::io::BufReader::new(file))
-        .with_context(|| format!("{} is not a valid partial result", path.display()))
-}
-
-/// The `format` of a shard directory's partial result, which says what kind it is.
-pub fn format_of(dir: &Path) -> Result<String> {
-    #[derive(Deserialize)]
-    struct Head {
-        format: String,
-    }
-    Ok(read_file::<Head>(dir)?.format)
 }
 
 pub fn read(dir: &Path) -> Result<Partial> {

@@ -1,0 +1,88 @@
+//! The output directories of `check` and `calibrate`: `check.csv` and `check.json`, and a
+//! calibration's posterior, summary, chart and calibrated scenario.
+
+use super::files::{Resolved, create, write_resolved};
+use crate::calibrate::{self, Calibration, emit};
+use crate::check::{self, CheckReport};
+use crate::model::Scenario;
+use crate::plot::calibration::{Panel, render_png};
+use crate::scenario::Loaded;
+use anyhow::{Context, Result};
+use std::path::Path;
+
+/// `check.csv` and `check.json` in `dir`.
+pub fn write_check(dir: &Path, report: &CheckReport) -> Result<()> {
+    check::write::csv(report, create(dir, "check.csv")?).context("cannot write check.csv")?;
+    check::write::json(report, create(dir, "check.json")?).context("cannot write check.json")?;
+    Ok(())
+}
+
+/// A check's directory: its results and the scenario as run.
+pub fn write_check_dir(dir: &Path, report: &CheckReport, s: &Scenario) -> Result<()> {
+    write_check(dir, report)?;
+    write_resolved(dir, s, Resolved::As("run"))
+}
+
+/// A calibration's sample and summaries: `posterior.csv`, `calibration.json`,
+/// `prior_posterior.png` and the scenario with its priors, as run.
+pub fn write_calibration(
+    dir: &Path,
+    c: &Calibration,
+    ctx: &calibrate::write::Context,
+    priors: &Scenario,
+) -> Result<()> {
+    calibrate::write::posterior_csv(c, create(dir, "posterior.csv")?)
+        .context("cannot write posterior.csv")?;
+    calibrate::write::json(c, ctx, create(dir, "calibration.json")?)
+        .context("cannot write calibration.json")?;
+    let panels: Vec<Panel> = c
+        .summaries()
+        .iter()
+        .zip(&c.priors)
+        .enumerate()
+        .map(|(k, (s, p))| Panel {
+            path: s.path.clone(),
+            prior: p.dist.clone(),
+            posterior: c.weighted(k),
+            p05: s.p05,
+            p50: s.p50,
+            p95: s.p95,
+        })
+        .collect();
+    render_png(&panels, &subtitle(c, ctx), &dir.join("prior_posterior.png"))
+        .context("cannot draw prior_posterior.png")?;
+    write_resolved(dir, priors, Resolved::As("run"))
+}
+
+fn subtitle(c: &Calibration, ctx: &calibrate::write::Context) -> String {
+    let pop = &c.population;
+    format!(
+        "Scenario {}, seed {}; ABC-SMC, {} particles after {} simulated parameter sets of {} runs, acceptance {:.0}%",
+        ctx.scenario,
+        c.settings.seed,
+        pop.particles.len(),
+        pop.simulated,
+        ctx.runs,
+        100.0 * pop.acceptance_rate()
+    )
+}
+
+/// Writes `calibrated.toml` (a scenario that `extends` the calibrated one) and loads it
+/// back, with its targets, as any scenario is loaded.
+pub fn write_calibrated(
+    dir: &Path,
+    base: &Scenario,
+    c: &Calibration,
+    extends: &str,
+) -> Result<Loaded> {
+    let header = format!(
+        "Scenario `{}` calibrated by `exportsim calibrate` (ABC-SMC, seed {}). Each fitted parameter is\nfixed at the value of one particle of the posterior: among those nearest the record, the one\nnearest the posterior medians. Its posterior median and 90% interval are in the comment; the\nweighted sample is posterior.csv beside this file; the method is in docs/calibration.md.",
+        base.name, c.settings.seed
+    );
+    let name = format!("{}-calibrated", base.name);
+    let text = emit::scenario_text(base, extends, &name, &header, &c.overrides());
+    let path = dir.join("calibrated.toml");
+    std::fs::write(&path, &text).context("cannot write calibrated.toml")?;
+    crate::scenario::load(&path)
+        .map_err(|e| anyhow::anyhow!("the calibrated scenario does not load:\n{e}"))
+}
