@@ -142,7 +142,7 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
         plot::compare_png(&runs, &args.vendor, &args.metric, &out)
     };
     match drawn {
-        Err(PlotError::Incompatible(m)) => Err(Failure::Input(format!("{m}"))),
+        Err(PlotError::Incompatible(m)) => Err(Failure::Input(m)),
         Err(e) => Err(Failure::Runtime(e.into())),
         Ok(()) => {
             println!("{}", out.display());

@@ -12,7 +12,7 @@ use crate::model::Scenario;
 use crate::simulate::summary_of;
 use crate::stats::summary::{Cells, SketchPool, Summary, SummarySink};
 use crate::stats::{Accumulator, Moments, Sketch};
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -148,10 +148,9 @@ pub fn sparse_sketches(sketches: Vec<Sketch>) -> Vec<(u32, Sketch)> {
 }
 
 pub fn write(partial: &Partial, dir: &Path) -> Result<()> {
-    let path = dir.join(FILE);
-    let file = std::fs::File::create(&path)
-        .with_context(|| format!("cannot create {}", path.display()))?;
-    serde_json::to_writer(std::io::BufWriter::new(file), partial)?;
+    let mut file = crate::report::files::create(dir, FILE)?;
+    serde_json::to_writer(&mut file, partial)?;
+    std::io::Write::flush(&mut file)?;
     Ok(())
 }
 

@@ -17,7 +17,7 @@ use crate::study::Plan;
 use crate::study::driver::{self, Values};
 use crate::study::kind::{Study, texts};
 use crate::study::spec::Definition;
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -174,10 +174,9 @@ pub fn plan_hash(plan: &Plan, outcomes: &[String]) -> String {
 }
 
 pub fn write(p: &StudyPartial, dir: &Path) -> Result<()> {
-    let path = dir.join(FILE);
-    let file = std::fs::File::create(&path)
-        .with_context(|| format!("cannot create {}", path.display()))?;
-    serde_json::to_writer(std::io::BufWriter::new(file), p)?;
+    let mut file = crate::report::files::create(dir, FILE)?;
+    serde_json::to_writer(&mut file, p)?;
+    std::io::Write::flush(&mut file)?;
     Ok(())
 }
 
