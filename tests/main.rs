@@ -1,3 +1,4 @@
+mod architecture;
 mod calibration;
 mod charts;
 mod cli_run;

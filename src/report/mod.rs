@@ -10,7 +10,7 @@ pub mod study;
 pub use outdir::OutputDir;
 
 use crate::model::Scenario;
-use crate::shard::Shard;
+use crate::simulate::Shard;
 use crate::stats::Stats;
 use crate::stats::summary::{Row, Summary};
 use std::io::Write;

@@ -8,51 +8,14 @@
 pub mod run;
 pub mod study;
 
-use crate::engine::block_count;
 use crate::model::Scenario;
+pub use crate::simulate::{MAX_SHARDS, Shard};
 use anyhow::{Context, Result, bail};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
 /// The file a shard directory holds its partial result in.
 pub const FILE: &str = "partial.json";
-
-/// Most shards a run or study can be split into.
-pub const MAX_SHARDS: u64 = 100_000;
-
-/// Which slice of a run a shard covers: shard `index` (1-based) of `count`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Shard {
-    pub index: u64,
-    pub count: u64,
-}
-
-impl Shard {
-    /// Parses `K/N` with 1 <= K <= N.
-    pub fn parse(s: &str) -> Result<Shard, String> {
-        let bad = || format!("--shard takes K/N with 1 <= K <= N (got `{s}`)");
-        let (k, n) = s.split_once('/').ok_or_else(bad)?;
-        let (index, count): (u64, u64) = (
-            k.trim().parse().map_err(|_| bad())?,
-            n.trim().parse().map_err(|_| bad())?,
-        );
-        if index == 0 || count == 0 || index > count || count > MAX_SHARDS {
-            return Err(bad());
-        }
-        Ok(Shard { index, count })
-    }
-
-    /// The blocks of a `runs`-run simulation this shard covers.
-    pub fn blocks(&self, runs: u64) -> std::ops::Range<u64> {
-        self.slice(block_count(runs))
-    }
-
-    /// This shard's part of `total` work items: contiguous, and shards 1..N tile `0..total` in order.
-    pub fn slice(&self, total: u64) -> std::ops::Range<u64> {
-        let at = |k: u64| ((u128::from(total) * u128::from(k)) / u128::from(self.count)) as u64;
-        at(self.index - 1)..at(self.index)
-    }
-}
 
 /// Checks that `partials` are shards 1..N of one job, each exactly once: every partial's
 /// shard count and `identity` must equal the first's; `what` names the fields compared, for
