@@ -79,59 +79,67 @@ pub fn simulate_blocks<S: Sink>(
     make: &(dyn Fn() -> S + Sync),
     mut on_block: impl FnMut(u64, S),
 ) {
-    let per_batch = (rayon::current_num_threads() as u64 * 4)
-        .div_ceil(BLOCK_CHUNKS)
-        .max(1);
-    let ids: Vec<u64> = blocks.collect();
-    for batch in ids.chunks(per_batch as usize) {
-        let chunks: Vec<(u64, Range<u64>)> = batch
-            .iter()
-            .flat_map(|&b| {
-                let r = block_runs(b, runs);
-                (r.start..r.end)
-                    .step_by(CHUNK_RUNS as usize)
-                    .map(move |a| (b, a..(a + CHUNK_RUNS).min(r.end)))
-            })
-            .collect();
-        let sinks: Vec<S> = chunks
-            .par_iter()
-            .map(|(_, range)| {
-                let sink = simulate_chunk(scenario, seed, range.clone(), make);
-                progress.advance(range.end - range.start);
-                sink
-            })
-            .collect();
-        let mut current: Option<(u64, S)> = None;
-        for ((b, _), sink) in chunks.iter().zip(sinks) {
-            match &mut current {
-                Some((cb, acc)) if cb == b => acc.merge(sink),
-                _ => {
-                    if let Some((cb, acc)) = current.take() {
-                        on_block(cb, acc);
-                    }
-                    current = Some((*b, sink));
+    let chunks: Vec<(u64, Range<u64>)> = blocks
+        .flat_map(|b| {
+            let r = block_runs(b, runs);
+            (r.start..r.end)
+                .step_by(CHUNK_RUNS as usize)
+                .map(move |a| (b, a..(a + CHUNK_RUNS).min(r.end)))
+        })
+        .collect();
+    // Whole blocks per batch, about four chunks per thread: memory stays flat in the runs.
+    let blocks_per_batch = (rayon::current_num_threads() as u64 * 4).div_ceil(BLOCK_CHUNKS);
+    let batch = (blocks_per_batch.max(1) * BLOCK_CHUNKS) as usize;
+    let mut current: Option<(u64, S)> = None;
+    let simulate_chunk =
+        |(_, range): &(u64, Range<u64>), ws: &mut Workspace, record: &mut Record| {
+            let mut sink = make();
+            for run in range.clone() {
+                simulate(scenario, seed, run, ws, record);
+                sink.add(run, record);
+            }
+            sink.finish();
+            progress.advance(range.end - range.start);
+            sink
+        };
+    drive(
+        scenario,
+        &chunks,
+        batch,
+        simulate_chunk,
+        |(b, _), sink| match &mut current {
+            Some((cb, acc)) if cb == b => acc.merge(sink),
+            _ => {
+                if let Some((cb, acc)) = current.replace((*b, sink)) {
+                    on_block(cb, acc);
                 }
             }
-        }
-        if let Some((cb, acc)) = current {
-            on_block(cb, acc);
-        }
+        },
+    );
+    if let Some((cb, acc)) = current {
+        on_block(cb, acc);
     }
 }
 
-fn simulate_chunk<S: Sink>(
+/// The one Monte Carlo driver under every command: simulates `units` (ranges of runs, in
+/// whatever form the caller needs) in parallel on the current rayon pool, `batch` units at a
+/// time, each worker reusing one workspace and record; and hands every unit's result to
+/// `on_result` in unit order, so what the caller folds does not depend on the thread count.
+pub fn drive<U: Sync, T: Send>(
     scenario: &Scenario,
-    seed: u64,
-    runs: Range<u64>,
-    make: &(dyn Fn() -> S + Sync),
-) -> S {
-    let mut ws = Workspace::new(scenario);
-    let mut record = Record::new(Layout::of(scenario));
-    let mut sink = make();
-    for run in runs {
-        simulate(scenario, seed, run, &mut ws, &mut record);
-        sink.add(run, &record);
+    units: &[U],
+    batch: usize,
+    simulate: impl Fn(&U, &mut Workspace, &mut Record) -> T + Sync,
+    mut on_result: impl FnMut(&U, T),
+) {
+    let start = || (Workspace::new(scenario), Record::new(Layout::of(scenario)));
+    for part in units.chunks(batch.max(1)) {
+        let results: Vec<T> = part
+            .par_iter()
+            .map_init(start, |(ws, record), unit| simulate(unit, ws, record))
+            .collect();
+        for (unit, result) in part.iter().zip(results) {
+            on_result(unit, result);
+        }
     }
-    sink.finish();
-    sink
 }

@@ -1,22 +1,23 @@
 //! Runs a [`Plan`] through the engine and keeps every run's outcome values.
 //!
-//! Work is split into blocks of (point, up to [`BLOCK_RUNS`] runs) that depend on the plan
-//! alone, not on the thread count or the number of shards ([`blocks`]); each block
-//! simulates its runs with the engine's pure one-run function ([`crate::engine::simulate`])
-//! and the values land in fixed slots, so the result is the same bits on 1 thread or 64. Blocks (rather than `simulate_runs`' 256-run chunks per
-//! point) keep every core busy when a study has many points with few runs each, as Sobol
-//! and Morris designs do. A shard of a study simulates a contiguous slice of the blocks
-//! ([`simulate_blocks`]), and [`Values::from_blocks`] puts the slices back together.
+//! Work is split into blocks of (point, up to [`STUDY_BLOCK_RUNS`] runs) that depend on the
+//! plan alone, not on the thread count or the number of shards ([`blocks`]). The engine's
+//! one driver ([`crate::engine::montecarlo::drive`]) simulates them with the pure one-run
+//! function and hands each block's values back in order, so the result is the same bits on
+//! 1 thread or 64. Blocks of 64 runs (rather than a run's 4,096) keep every core busy when a
+//! study has many points with few runs each, as Sobol and Morris designs do. A shard of a
+//! study simulates a contiguous slice of the blocks ([`simulate_blocks`]), and
+//! [`Values::from_blocks`] puts the slices back together.
 
 use super::Plan;
+use crate::engine::montecarlo::drive;
 use crate::engine::{Layout, Progress, Record, Workspace, simulate as simulate_run};
 use crate::model::Scenario;
 use crate::outcome::Outcome;
-use rayon::prelude::*;
 use std::ops::Range;
 
-/// Runs per block of work.
-pub const BLOCK_RUNS: u64 = 64;
+/// Runs per block of a study: the unit of its work and of its shards.
+pub const STUDY_BLOCK_RUNS: u64 = 64;
 
 /// Every run's value of every outcome at every point of a plan.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,14 +61,14 @@ impl Values {
     }
 }
 
-/// The plan's blocks of work, in order: (point, runs), point by point, [`BLOCK_RUNS`] runs
+/// The plan's blocks of work, in order: (point, runs), point by point, [`STUDY_BLOCK_RUNS`] runs
 /// at a time. They depend on the plan alone, so a shard can take a slice of them.
 pub fn blocks(plan: &Plan) -> Vec<(usize, Range<u64>)> {
     (0..plan.points.len())
         .flat_map(|p| {
             (0..plan.runs)
-                .step_by(BLOCK_RUNS as usize)
-                .map(move |a| (p, a..(a + BLOCK_RUNS).min(plan.runs)))
+                .step_by(STUDY_BLOCK_RUNS as usize)
+                .map(move |a| (p, a..(a + STUDY_BLOCK_RUNS).min(plan.runs)))
         })
         .collect()
 }
@@ -98,23 +99,25 @@ pub fn simulate_blocks(
     let mut lean = base.clone();
     lean.resolved_toml = String::new();
     let blocks = &blocks(plan)[which];
-    let start = || (Workspace::new(&lean), Record::new(Layout::of(&lean)));
-    blocks
-        .par_iter()
-        .map_init(start, |(ws, record), (p, runs)| {
+    let mut out = Vec::with_capacity(blocks.len());
+    let simulate_block =
+        |(p, runs): &(usize, Range<u64>), ws: &mut Workspace, record: &mut Record| {
             let scenario = plan.points[*p].apply(&lean);
             let n = (runs.end - runs.start) as usize;
-            let mut out = vec![0.0; outcomes.len() * n];
+            let mut values = vec![0.0; outcomes.len() * n];
             for (j, r) in runs.clone().enumerate() {
                 simulate_run(&scenario, plan.seed, plan.run_of(r), ws, record);
                 for (o, outcome) in outcomes.iter().enumerate() {
-                    out[o * n + j] = outcome.evaluate(record);
+                    values[o * n + j] = outcome.evaluate(record);
                 }
             }
             progress.advance(n as u64);
-            out
-        })
-        .collect()
+            values
+        };
+    drive(&lean, blocks, blocks.len(), simulate_block, |_, values| {
+        out.push(values)
+    });
+    out
 }
 
 fn assemble(
