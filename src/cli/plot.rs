@@ -1,11 +1,11 @@
 //! `exportsim plot DIR` (redraw the charts and report of a saved output directory) and
-//! `exportsim compare DIR...` (one vendor's share across scenarios); also the chart and
-//! report step of `exportsim run`.
+//! `exportsim compare DIR...` (one vendor's share across scenarios).
 
 use super::Failure;
+use super::term::say;
 use anyhow::Context;
 use exportsim::plot::{self, Chart, Named, PlotError};
-use exportsim::report::OutputDir;
+use exportsim::report::{read_summary, redraw};
 use exportsim::stats::summary::Summary;
 use std::path::{Path, PathBuf};
 
@@ -34,24 +34,6 @@ pub struct CompareArgs {
     pub out: Option<PathBuf>,
 }
 
-/// Reads `dir/summary.json`.
-fn read_summary(dir: &Path) -> Result<Summary, Failure> {
-    let path = dir.join("summary.json");
-    let file = std::fs::File::open(&path).map_err(|e| {
-        Failure::Input(format!(
-            "cannot read {}: {e}; is {} an output directory of `exportsim run`?",
-            path.display(),
-            dir.display()
-        ))
-    })?;
-    serde_json::from_reader(std::io::BufReader::new(file)).map_err(|e| {
-        Failure::Input(format!(
-            "{} is not a summary written by this version of exportsim: {e}",
-            path.display()
-        ))
-    })
-}
-
 pub fn plot(args: PlotArgs) -> Result<(), Failure> {
     let s = read_summary(&args.dir)?;
     if let Some(y) = args.years.iter().find(|y| !s.years.contains(y)) {
@@ -60,43 +42,18 @@ pub fn plot(args: PlotArgs) -> Result<(), Failure> {
             s.years.join(", ")
         )));
     }
-    // The directory is rebuilt beside itself and swapped in whole, like a run's.
-    let out = OutputDir::create(&args.dir)?;
-    copy_results(&args.dir, out.path(), true)
-        .with_context(|| format!("cannot copy {}", args.dir.display()))?;
     let extra: Vec<Chart> = args
         .years
         .into_iter()
         .map(|y| Chart::Buyers(Some(y)))
         .collect();
     let count = Chart::all(&s).len() + extra.len();
-    exportsim::report::render(&s, out.path(), extra)?;
-    let dir = out.commit()?;
-    println!(
-        "{count} charts in {}; report in {}",
+    let dir = redraw(&args.dir, &s, extra)?;
+    say(&format!(
+        "{count} charts in {}; report in {}\n",
         dir.join("charts").display(),
         dir.join("report.html").display()
-    );
-    Ok(())
-}
-
-/// Copies the files of a result directory, except (at the top) the charts and report that
-/// are about to be redrawn.
-fn copy_results(from: &Path, to: &Path, top: bool) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let name = entry.file_name();
-        if top && (name == "charts" || name == "report.html") {
-            continue;
-        }
-        let kind = entry.file_type()?;
-        if kind.is_dir() {
-            std::fs::create_dir(to.join(&name))?;
-            copy_results(&entry.path(), &to.join(&name), false)?;
-        } else if kind.is_file() {
-            std::fs::copy(entry.path(), to.join(&name))?;
-        }
-    }
+    ));
     Ok(())
 }
 
@@ -104,7 +61,7 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
     let summaries = args
         .dirs
         .iter()
-        .map(|d| read_summary(d))
+        .map(|d| read_summary(d).map_err(Failure::from))
         .collect::<Result<Vec<_>, _>>()?;
     let runs: Vec<Named> = summaries
         .iter()
@@ -145,7 +102,7 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
         Err(PlotError::Incompatible(m)) => Err(Failure::Input(m)),
         Err(e) => Err(Failure::Runtime(e.into())),
         Ok(()) => {
-            println!("{}", out.display());
+            say(&format!("{}\n", out.display()));
             Ok(())
         }
     }

@@ -8,7 +8,7 @@ use crate::model::Scenario;
 use crate::plot::calibration::{Panel, render_png};
 use crate::scenario::Loaded;
 use anyhow::{Context, Result};
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 
 /// `check.csv` and `check.json` in `dir`.
 pub fn write_check(dir: &Path, report: &CheckReport) -> Result<()> {
@@ -80,9 +80,60 @@ pub fn write_calibrated(
         base.name, c.settings.seed
     );
     let name = format!("{}-calibrated", base.name);
-    let text = emit::scenario_text(base, extends, &name, &header, &c.overrides());
+    let text = emit::scenario_text(base, &extends, &name, &header, &c.overrides());
     let path = dir.join("calibrated.toml");
     std::fs::write(&path, &text).context("cannot write calibrated.toml")?;
     crate::scenario::load(&path)
         .map_err(|e| anyhow::anyhow!("the calibrated scenario does not load:\n{e}"))
+}
+
+/// `scenario` as a path relative to the output directory `target` (for `extends`).
+fn relative(target: &Path, scenario: &Path) -> Result<String> {
+    let absolute = |p: &Path| std::path::absolute(p).map(|p| normalize(&p));
+    let parent = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = target.file_name().unwrap_or_default();
+    let from = absolute(
+        &parent
+            .canonicalize()
+            .unwrap_or_else(|_| parent.to_path_buf()),
+    )
+    .context("cannot resolve the output path")?
+    .join(name);
+    let to = absolute(
+        &scenario
+            .canonicalize()
+            .unwrap_or_else(|_| scenario.to_path_buf()),
+    )
+    .context("cannot resolve the scenario path")?;
+    let common = from
+        .components()
+        .zip(to.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut rel = PathBuf::new();
+    for _ in from.components().skip(common) {
+        rel.push("..");
+    }
+    for c in to.components().skip(common) {
+        rel.push(c);
+    }
+    Ok(rel.to_string_lossy().replace('\\', "/"))
+}
+
+/// `a/./b/../c` as `a/c`, without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }

@@ -140,6 +140,56 @@ pub fn render(s: &Summary, dir: &Path, extra: Vec<crate::plot::Chart>) -> anyhow
         .with_context(|| format!("cannot write {}", path.display()))
 }
 
+/// Reads `dir/summary.json`; a directory without one, or with another version's, is the
+/// input's fault.
+pub fn read_summary(dir: &Path) -> anyhow::Result<Summary> {
+    let path = dir.join("summary.json");
+    let file = std::fs::File::open(&path).map_err(|e| {
+        crate::error::input(anyhow::anyhow!(
+            "cannot read {}: {e}; is {} an output directory of `exportsim run`?",
+            path.display(),
+            dir.display()
+        ))
+    })?;
+    serde_json::from_reader(std::io::BufReader::new(file)).map_err(|e| {
+        crate::error::input(anyhow::anyhow!(
+            "{} is not a summary written by this version of exportsim: {e}",
+            path.display()
+        ))
+    })
+}
+
+/// Redraws the charts (and `extra` ones) and report of the run directory `dir` from its
+/// summary `s`: the directory is rebuilt beside itself and swapped in whole, like a run's.
+pub fn redraw(dir: &Path, s: &Summary, extra: Vec<crate::plot::Chart>) -> anyhow::Result<PathBuf> {
+    use anyhow::Context;
+    let out = OutputDir::create(dir)?;
+    copy_results(dir, out.path(), true)
+        .with_context(|| format!("cannot copy {}", dir.display()))?;
+    render(s, out.path(), extra)?;
+    out.commit()
+}
+
+/// Copies the files of a result directory, except (at the top) the charts and report that
+/// are about to be redrawn.
+fn copy_results(from: &Path, to: &Path, top: bool) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        if top && (name == "charts" || name == "report.html") {
+            continue;
+        }
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            std::fs::create_dir(to.join(&name))?;
+            copy_results(&entry.path(), &to.join(&name), false)?;
+        } else if kind.is_file() {
+            std::fs::copy(entry.path(), to.join(&name))?;
+        }
+    }
+    Ok(())
+}
+
 /// Where a command writes by default: `output/<scenario>` with `-<suffix>` when given, and
 /// `.shard-K-of-N` for a shard.
 pub fn default_target(scenario: &str, suffix: Option<&str>, shard: Option<Shard>) -> PathBuf {

@@ -5,14 +5,13 @@
 
 use super::{Failure, load, progress, say};
 use crate::cli::options::RunOptions;
-use anyhow::Context;
 use exportsim::calibrate::{self, Calibration, Problem, Spec, abc, emit, prior};
 use exportsim::check::{self, Target};
 use exportsim::display::thousands;
 use exportsim::model::{DistSpec, Scenario};
 use exportsim::report::check::{write_calibrated, write_calibration, write_check};
 use exportsim::report::{OutputDir, default_target};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 /// Runs per parameter set unless `--runs` says otherwise.
 const DEFAULT_RUNS: u64 = 100;
@@ -134,9 +133,8 @@ fn write_outputs(
         held_out: &setup.held_out,
     };
     write_calibration(dir, result, &context, &setup.priors)?;
-    let extends = relative(target, &args.scenario)?;
-    let calibrated =
-        write_calibrated(dir, &setup.base, result, &extends).map_err(Failure::Runtime)?;
+    let calibrated = write_calibrated(dir, target, &args.scenario, &setup.base, result)
+        .map_err(Failure::Runtime)?;
     let runs = args.check_runs.unwrap_or(setup.base.runs);
     let seed = result.settings.seed;
     let report = check::check(&calibrated.scenario, &calibrated.targets, runs, seed, &())?;
@@ -252,57 +250,6 @@ fn sample(
     let result = calibrate::calibrate(problem, settings, &bar, &mut observe)?;
     bar.0.finish_and_clear();
     Ok(result)
-}
-
-/// `scenario` as a path relative to the output directory `target` (for `extends`).
-fn relative(target: &Path, scenario: &Path) -> Result<String, Failure> {
-    let absolute = |p: &Path| std::path::absolute(p).map(|p| normalize(&p));
-    let parent = match target.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let name = target.file_name().unwrap_or_default();
-    let from = absolute(
-        &parent
-            .canonicalize()
-            .unwrap_or_else(|_| parent.to_path_buf()),
-    )
-    .context("cannot resolve the output path")?
-    .join(name);
-    let to = absolute(
-        &scenario
-            .canonicalize()
-            .unwrap_or_else(|_| scenario.to_path_buf()),
-    )
-    .context("cannot resolve the scenario path")?;
-    let common = from
-        .components()
-        .zip(to.components())
-        .take_while(|(a, b)| a == b)
-        .count();
-    let mut rel = PathBuf::new();
-    for _ in from.components().skip(common) {
-        rel.push("..");
-    }
-    for c in to.components().skip(common) {
-        rel.push(c);
-    }
-    Ok(rel.to_string_lossy().replace('\\', "/"))
-}
-
-/// `a/./b/../c` as `a/c`, without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 fn summary(c: &Calibration, seconds: f64) -> String {
