@@ -67,14 +67,17 @@ fn subtitle(c: &Calibration, ctx: &calibrate::write::Context) -> String {
     )
 }
 
-/// Writes `calibrated.toml` (a scenario that `extends` the calibrated one) and loads it
-/// back, with its targets, as any scenario is loaded.
+/// Writes `calibrated.toml` into `dir`, the temporary directory of output directory
+/// `target`: a scenario that `extends` the calibrated one (`scenario`, by a path relative to
+/// `target`), and loads it back, with its targets, as any scenario is loaded.
 pub fn write_calibrated(
     dir: &Path,
+    target: &Path,
+    scenario: &Path,
     base: &Scenario,
     c: &Calibration,
-    extends: &str,
 ) -> Result<Loaded> {
+    let extends = relative(target, scenario)?;
     let header = format!(
         "Scenario `{}` calibrated by `exportsim calibrate` (ABC-SMC, seed {}). Each fitted parameter is\nfixed at the value of one particle of the posterior: among those nearest the record, the one\nnearest the posterior medians. Its posterior median and 90% interval are in the comment; the\nweighted sample is posterior.csv beside this file; the method is in docs/calibration.md.",
         base.name, c.settings.seed
