@@ -1,7 +1,7 @@
 //! `exportsim chips`: classification of each chip under the US rules in force at a quarter.
 
 use super::{Failure, load};
-use crate::model::{Origin, PolicyKind, Quarter, UsEffect};
+use crate::model::{Origin, Policy, PolicyKind, Quarter, UsEffect};
 use std::path::Path;
 
 pub fn chips(path: &Path, at: Option<&str>) -> Result<(), Failure> {
@@ -12,15 +12,12 @@ pub fn chips(path: &Path, at: Option<&str>) -> Result<(), Failure> {
             .map_err(|e| Failure::Input(format!("error: --at: {e}")))?,
         None => s.end,
     };
-    let rules: Vec<_> = s
-        .policies
-        .iter()
-        .filter(|p| {
-            matches!(p.kind, PolicyKind::UsExport { .. })
-                && p.start <= q
-                && p.end.is_none_or(|e| q <= e)
-        })
-        .collect();
+    let in_force = |p: &Policy| {
+        matches!(p.kind, PolicyKind::UsExport { .. })
+            && p.start <= q
+            && p.end.is_none_or(|e| q <= e)
+    };
+    let rules: Vec<_> = s.policies.iter().filter(|p| in_force(p)).collect();
     println!(
         "US rules in force at {q} (by their scheduled start; uncertain starts and probabilities are not applied):"
     );
@@ -54,8 +51,6 @@ pub fn chips(path: &Path, at: Option<&str>) -> Result<(), Failure> {
             io,
             chip.memory_bandwidth_tbs
         );
-        let mut governing = "free";
-        let mut governing_start = None;
         for r in &rules {
             let PolicyKind::UsExport { covers, effect, .. } = &r.kind else {
                 continue;
@@ -67,15 +62,17 @@ pub fn chips(path: &Path, at: Option<&str>) -> Result<(), Failure> {
             } else {
                 "free"
             };
-            if covers[c] && governing_start.is_none_or(|g| r.start >= g) {
-                governing = status_name(effect);
-                governing_start = Some(r.start);
-            }
             line += &format!(" {status:>12}");
         }
-        if chip.origin == Origin::Domestic {
-            governing = "-";
-        }
+        let scheduled = (s.policies.iter().enumerate())
+            .filter(|(_, p)| in_force(p))
+            .map(|(p, policy)| (p, policy.start));
+        let governing = match chip.origin {
+            Origin::Domestic => "-",
+            Origin::Us => s
+                .governing_us_rule(c, scheduled)
+                .map_or("free", |rule| status_name(rule.effect)),
+        };
         line += &format!(" {governing:>12}");
         println!("{line}");
     }
