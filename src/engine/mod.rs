@@ -2,11 +2,21 @@
 //! Carlo driver runs many in parallel. Nothing here prints, reads files or knows about the
 //! command line.
 
+mod beijing;
+mod caps;
+mod channels;
+mod choice;
+mod delivery;
+mod grey;
+mod inputs;
 pub mod market;
 pub mod montecarlo;
 pub mod record;
+mod reroute;
 pub mod rng;
+mod rules;
 pub mod supply;
+mod terms;
 
 pub use market::{Workspace, prepare, simulate, step};
 pub use montecarlo::{

@@ -6,9 +6,11 @@
 
 pub mod dist;
 pub mod quarter;
+pub mod rules;
 
 pub use dist::{DistSpec, Distribution};
 pub use quarter::Quarter;
+pub use rules::UsRule;
 
 /// Dense BF16 TFLOPS of an H100: one H100-equivalent (H100e).
 pub const H100_BF16_TFLOPS: f64 = 989.0;
