@@ -12,7 +12,14 @@ fn main() {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
+            if e.kind() == clap::error::ErrorKind::ValueValidation {
+                // A value out of its range: clap's first line says which and what is allowed,
+                // as every other bad-input message does, in one line.
+                let text = e.render().to_string();
+                let _ = writeln!(std::io::stderr(), "{}", text.lines().next().unwrap_or(""));
+            } else {
+                let _ = e.print();
+            }
             std::process::exit(code);
         }
     };
