@@ -4,6 +4,9 @@
 //! means and standard deviations) are the same bits whatever the thread count; sketches
 //! merge exactly in any order.
 
+pub mod cells;
+pub mod metric;
+pub mod sink;
 pub mod sketch;
 pub mod summary;
 
