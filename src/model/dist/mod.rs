@@ -2,11 +2,13 @@
 //!
 //! A [`Distribution`] is built by [`Distribution::new`] from a [`DistSpec`], which checks
 //! its parameters once; after that, [`Distribution::sample`] cannot fail (STYLE habit 4).
+//!
+//! Here: the families, moments, support and display. `sampler` checks parameters and draws;
+//! `quantile` inverts CDFs with the normal and incomplete-beta functions of `special`.
 
+mod quantile;
 mod sampler;
 mod special;
-#[cfg(test)]
-mod tests;
 
 use rand::Rng;
 use sampler::Sampler;
@@ -143,56 +145,6 @@ impl Distribution {
     /// One draw. Never fails: parameters were checked in [`Distribution::new`].
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         self.sampler.sample(rng)
-    }
-
-    /// The `p`-quantile (inverse CDF; the smallest x with F(x) >= p), for p in [0, 1].
-    /// p = 0 and 1 give the ends of the support, which may be infinite. Closed forms where
-    /// they exist; the truncated normal inverts the normal CDF exactly; beta and PERT invert
-    /// the regularized incomplete beta function numerically (safeguarded Newton, to ~1e-14).
-    pub fn quantile(&self, p: f64) -> f64 {
-        let p = if p.is_nan() { 0.5 } else { p.clamp(0.0, 1.0) };
-        let (lo, hi) = self.support();
-        match self.spec {
-            DistSpec::Fixed(v) => v,
-            DistSpec::Uniform { min, max } => min + p * (max - min),
-            DistSpec::Normal { mean, sd, min, max } => {
-                special::truncated_normal_quantile((min - mean) / sd, (max - mean) / sd, p)
-                    .mul_add(sd, mean)
-                    .clamp(min, max)
-            }
-            DistSpec::LogNormal { median, sigma } => {
-                median * (sigma * special::normal_quantile(p)).exp()
-            }
-            DistSpec::Triangular { min, mode, max } => triangular_quantile(min, mode, max, p),
-            DistSpec::Pert { min, mode, max } if max > min => {
-                let (a, b) = (
-                    1.0 + 4.0 * (mode - min) / (max - min),
-                    1.0 + 4.0 * (max - mode) / (max - min),
-                );
-                min + (max - min) * special::beta_quantile(a, b, p)
-            }
-            DistSpec::Pert { min, .. } => min,
-            DistSpec::Beta {
-                alpha,
-                beta,
-                min,
-                max,
-            } => min + (max - min) * special::beta_quantile(alpha, beta, p),
-            DistSpec::Bernoulli { p: prob } => f64::from(u8::from(p > 1.0 - prob)),
-        }
-        .clamp(lo, hi)
-    }
-}
-
-fn triangular_quantile(min: f64, mode: f64, max: f64, p: f64) -> f64 {
-    let width = max - min;
-    if width <= 0.0 {
-        return min;
-    }
-    if p * width <= mode - min {
-        min + (p * width * (mode - min)).sqrt()
-    } else {
-        max - ((1.0 - p) * width * (max - mode)).sqrt()
     }
 }
 

@@ -49,6 +49,7 @@ impl Sampler {
     }
 
     /// One draw.
+    #[inline]
     pub(super) fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         match self {
             Sampler::Fixed(v) => *v,
@@ -179,5 +180,99 @@ fn positive(name: &'static str, value: f64) -> Result<(), DistError> {
         Ok(())
     } else {
         Err(DistError::NotPositive { name, value })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Distribution;
+    use super::*;
+    use rand::SeedableRng;
+
+    fn mean_of(d: &Distribution) -> f64 {
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(7);
+        (0..20_000).map(|_| d.sample(&mut rng)).sum::<f64>() / 20_000.0
+    }
+
+    #[test]
+    fn sample_means_match() {
+        let specs = [
+            DistSpec::Uniform { min: 1.0, max: 3.0 },
+            DistSpec::Triangular {
+                min: 0.0,
+                mode: 1.0,
+                max: 5.0,
+            },
+            DistSpec::Pert {
+                min: 0.0,
+                mode: 1.0,
+                max: 5.0,
+            },
+            DistSpec::Beta {
+                alpha: 2.0,
+                beta: 5.0,
+                min: 0.0,
+                max: 10.0,
+            },
+            DistSpec::Bernoulli { p: 0.3 },
+            DistSpec::LogNormal {
+                median: 2.0,
+                sigma: 0.3,
+            },
+        ];
+        for spec in specs {
+            let d = Distribution::new(spec.clone()).unwrap();
+            let (m, want) = (mean_of(&d), d.mean());
+            assert!(
+                (m - want).abs() < 0.03 * want.abs().max(1.0),
+                "{spec:?}: {m} vs {want}"
+            );
+        }
+    }
+
+    #[test]
+    fn truncated_normal_stays_in_range() {
+        let d = Distribution::new(DistSpec::Normal {
+            mean: 0.1,
+            sd: 1.0,
+            min: 0.0,
+            max: f64::INFINITY,
+        })
+        .unwrap();
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(1);
+        assert!((0..10_000).all(|_| d.sample(&mut rng) >= 0.0));
+    }
+
+    #[test]
+    fn bad_parameters_are_refused() {
+        assert!(Distribution::new(DistSpec::Uniform { min: 2.0, max: 1.0 }).is_err());
+        assert!(
+            Distribution::new(DistSpec::Normal {
+                mean: 0.0,
+                sd: 0.0,
+                min: 0.0,
+                max: 1.0
+            })
+            .is_err()
+        );
+        assert!(
+            Distribution::new(DistSpec::Triangular {
+                min: 0.0,
+                mode: 3.0,
+                max: 2.0
+            })
+            .is_err()
+        );
+        assert!(
+            Distribution::new(DistSpec::Beta {
+                alpha: 0.0,
+                beta: 1.0,
+                min: 0.0,
+                max: 1.0
+            })
+            .is_err()
+        );
+        assert!(Distribution::new(DistSpec::Bernoulli { p: 1.5 }).is_err());
+        assert!(Distribution::new(DistSpec::Fixed(f64::NAN)).is_err());
     }
 }
