@@ -141,7 +141,7 @@ impl Cells {
         self.seized_at + self.layout.qc(q, c)
     }
 
-    /// Whether policy `p` was in force in quarter `q` (1 or 0).
+    /// The cell saying whether policy `p` was in force in quarter `q` (1 or 0).
     pub(super) fn policy_active(&self, q: usize, p: usize) -> usize {
         self.policy_at + q * self.layout.policies + p
     }
