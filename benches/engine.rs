@@ -6,7 +6,8 @@
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use exportsim::engine::{Layout, Record, Sink, Workspace, prepare, simulate, step};
 use exportsim::model::Scenario;
-use exportsim::stats::summary::{Cells, SketchPool, SummarySink};
+use exportsim::stats::cells::Cells;
+use exportsim::stats::sink::{SketchPool, SummarySink};
 use std::hint::black_box;
 
 fn baseline() -> Scenario {

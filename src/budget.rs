@@ -20,7 +20,7 @@
 
 use crate::engine::montecarlo::{BLOCK_CHUNKS, CHUNK_RUNS};
 use crate::model::Scenario;
-use crate::stats::summary::Cells;
+use crate::stats::cells::Cells;
 
 /// Memory per outcome cell in one chunk's sink (moments and buffered rows), in bytes.
 pub const SINK_BYTES_PER_CELL: f64 = 256.0;

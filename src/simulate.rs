@@ -5,7 +5,9 @@
 use crate::engine::{Progress, block_count, simulate_runs};
 use crate::model::Scenario;
 use crate::stats::Accumulator;
-use crate::stats::summary::{Cells, SketchPool, Summary, SummarySink};
+use crate::stats::cells::Cells;
+use crate::stats::sink::{SketchPool, SummarySink};
+use crate::stats::summary::Summary;
 use serde::{Deserialize, Serialize};
 
 /// Simulates `runs` runs with `seed` (on the current rayon pool) and summarizes them.

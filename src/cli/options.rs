@@ -1,7 +1,7 @@
 //! The options every simulating command takes, declared once with their bounds (clap checks
 //! them while parsing) and resolved once against the scenario.
 
-use exportsim::scenario::validate::MAX_RUNS;
+use exportsim::scenario::limits::MAX_RUNS;
 use std::path::PathBuf;
 
 /// Runs, seed, output, threads and quiet: for `run`, `sweep`, `sensitivity`, `check` and

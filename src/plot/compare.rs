@@ -23,10 +23,10 @@ pub struct Named<'a> {
 /// vendor or metric, or more scenarios than distinct colours.
 pub fn check(runs: &[Named], vendor: &str, metric: &str) -> Result<(), PlotError> {
     let refuse = |m: String| Err(PlotError::Incompatible(m));
-    if !crate::stats::summary::VENDOR_METRICS.contains(&metric) {
+    if !crate::stats::metric::VENDOR_METRICS.contains(&metric) {
         return refuse(format!(
             "unknown metric `{metric}`; use one of {}",
-            crate::stats::summary::VENDOR_METRICS.join(", ")
+            crate::stats::metric::VENDOR_METRICS.join(", ")
         ));
     }
     if vendor == DOMESTIC && !data::is_share(metric) {

@@ -7,6 +7,7 @@
 //! unintended. `diagnostic` and `locate` place and render every problem.
 
 pub mod diagnostic;
+pub mod limits;
 pub mod load;
 pub mod locate;
 pub mod numbers;

@@ -1,51 +1,15 @@
-//! Numeric inputs: plain numbers and distribution tables, their ranges, and the sizes that
-//! bound what a run allocates. Every numeric input becomes a named [`Param`].
+//! Numeric inputs: plain numbers and distribution tables, checked against the ranges in
+//! `limits`. Every numeric input becomes a named [`Param`].
 
 use super::diagnostic::DocPath;
+use super::limits::{MAX_MAGNITUDE, MAX_QUARTERS, Range};
 use super::raw::{RawDist, RawNum};
-use super::validate::{MAX_QUARTERS, Validator};
+use super::validate::Validator;
 use crate::model::{DistSpec, Distribution, Param, ParamId};
 
-/// Largest magnitude accepted for any number: bigger ones are taken for typos, and keep sums
-/// of quantities over a long horizon far from overflow.
-pub const MAX_MAGNITUDE: f64 = 1e15;
 /// How far into a tail an unbounded distribution is checked against a field's range, in
 /// standard deviations (a draw beyond 8 sd has a probability of about 1e-15).
 const TAIL_SD: f64 = 8.0;
-
-/// The range a numeric field's values must lie in.
-#[derive(Clone, Copy)]
-pub struct Range {
-    pub min: f64,
-    pub max: f64,
-    pub what: &'static str,
-}
-
-pub const ANY: Range = Range {
-    min: -MAX_MAGNITUDE,
-    max: MAX_MAGNITUDE,
-    what: "a finite number",
-};
-pub const NONNEG: Range = Range {
-    min: 0.0,
-    max: MAX_MAGNITUDE,
-    what: "non-negative",
-};
-pub const UNIT: Range = Range {
-    min: 0.0,
-    max: 1.0,
-    what: "in [0, 1]",
-};
-pub const GROWTH: Range = Range {
-    min: -1.0,
-    max: 10.0,
-    what: "between -1 (a fall of 100%) and 10 (a rise of 1000%)",
-};
-pub const QUARTERS: Range = Range {
-    min: 0.0,
-    max: MAX_QUARTERS as f64,
-    what: "between 0 and 200 quarters",
-};
 
 const DISTS: [&str; 8] = [
     "fixed",
@@ -417,6 +381,7 @@ fn param_path(path: &DocPath) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::limits::{NONNEG, UNIT};
 
     #[test]
     fn unbounded_tails_are_checked_eight_sd_out() {

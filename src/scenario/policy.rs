@@ -2,7 +2,7 @@
 //! buyers covered, the time window and the kind's own parameters.
 
 use super::diagnostic::DocPath;
-use super::numbers::{ANY, MAX_MAGNITUDE, NONNEG, QUARTERS, UNIT};
+use super::limits::{ANY, MAX_MAGNITUDE, NONNEG, QUARTERS, UNIT};
 use super::raw::{RawClause, RawPolicy};
 use super::validate::Validator;
 use crate::model::*;

@@ -2,7 +2,7 @@
 //! schedule of capacity steps, and how short supply is allocated among buyers.
 
 use super::diagnostic::DocPath;
-use super::numbers::{GROWTH, NONNEG};
+use super::limits::{GROWTH, NONNEG};
 use super::raw::RawStep;
 use super::validate::Validator;
 use crate::model::*;

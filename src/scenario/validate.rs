@@ -3,18 +3,11 @@
 //! `policy`; warnings about a valid scenario come from `warn`.
 
 use super::diagnostic::{Diagnostic, DocPath, SHOWN_DIAGNOSTICS, ScenarioError, Severity};
+use super::limits::{ANY, GROWTH, MAX_ID_CHARS, MAX_QUARTERS, MAX_RUNS, NONNEG, UNIT};
 use super::load::Resolved;
-use super::numbers::{ANY, GROWTH, NONNEG, UNIT};
 use super::raw::{RawBuyer, RawChip};
 use crate::display::nearest;
 use crate::model::*;
-
-/// Largest run count accepted from a file or the command line.
-pub const MAX_RUNS: u64 = 100_000_000;
-/// Longest horizon, in quarters; also the largest lead time, delay or backlog age.
-pub const MAX_QUARTERS: i64 = 200;
-/// Longest scenario name or id, in characters.
-pub const MAX_ID_CHARS: usize = 100;
 
 pub(super) struct Validator<'a> {
     pub resolved: &'a Resolved,

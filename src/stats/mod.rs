@@ -3,7 +3,13 @@
 //! Runs are added in fixed chunks and chunks are merged in chunk order, so sums (and so
 //! means and standard deviations) are the same bits whatever the thread count; sketches
 //! merge exactly in any order.
+//!
+//! Here: [`Moments`], [`Stats`] and the [`Accumulator`]. `cells` lays out and fills one run's
+//! cells, `metric` names the metrics, `sink` folds runs in, `summary` builds the tables.
 
+pub mod cells;
+pub mod metric;
+pub mod sink;
 pub mod sketch;
 pub mod summary;
 

@@ -31,7 +31,7 @@ pub struct CalibrateArgs {
     #[arg(long, default_value_t = 200)]
     pub population: usize,
     /// Runs of the final check of the calibrated scenario (default: the scenario's `runs`).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=exportsim::scenario::validate::MAX_RUNS))]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=exportsim::scenario::limits::MAX_RUNS))]
     pub check_runs: Option<u64>,
     /// Runs per parameter set default to 100 (the same runs for every set: common random
     /// numbers); the seed seeds the sampler too.
