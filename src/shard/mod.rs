@@ -89,6 +89,25 @@ pub fn read_file<T: serde::de::DeserializeOwned>(dir: &Path) -> Result<T> {
         .with_context(|| format!("{} is not a valid partial result", path.display()))
 }
 
+/// Writes a partial result (of any kind) to `dir/partial.json`.
+pub fn write_file<T: serde::Serialize>(dir: &Path, partial: &T) -> Result<()> {
+    let mut file = crate::report::files::create(dir, FILE)?;
+    serde_json::to_writer(&mut file, partial)?;
+    std::io::Write::flush(&mut file)?;
+    Ok(())
+}
+
+/// Refuses a partial result in `dir` whose `format` is not `expected`.
+fn check_format(dir: &Path, format: &str, expected: &str) -> Result<()> {
+    if format != expected {
+        bail!(
+            "{} has format `{format}`, expected `{expected}`",
+            dir.join(FILE).display()
+        );
+    }
+    Ok(())
+}
+
 /// The `format` of a shard directory's partial result, which says what kind it is.
 pub fn format_of(dir: &Path) -> Result<String> {
     #[derive(Deserialize)]

@@ -150,22 +150,13 @@ pub fn sparse_sketches(sketches: Vec<Sketch>) -> Vec<(u32, Sketch)> {
 }
 
 pub fn write(partial: &Partial, dir: &Path) -> Result<()> {
-    let mut file = crate::report::files::create(dir, FILE)?;
-    serde_json::to_writer(&mut file, partial)?;
-    std::io::Write::flush(&mut file)?;
-    Ok(())
+    super::write_file(dir, partial)
 }
 
 pub fn read(dir: &Path) -> Result<Partial> {
     let path = dir.join(FILE);
     let partial: Partial = read_file(dir)?;
-    if partial.format != FORMAT {
-        bail!(
-            "{} has format `{}`, expected `{FORMAT}`",
-            path.display(),
-            partial.format
-        );
-    }
+    super::check_format(dir, &partial.format, FORMAT)?;
     let Shard { index, count } = partial.shard;
     let in_range = |i: &u32| (*i as usize) < partial.cells;
     let blocks_ok = partial

@@ -174,22 +174,13 @@ pub fn plan_hash(plan: &Plan, outcomes: &[String]) -> String {
 }
 
 pub fn write(p: &StudyPartial, dir: &Path) -> Result<()> {
-    let mut file = crate::report::files::create(dir, FILE)?;
-    serde_json::to_writer(&mut file, p)?;
-    std::io::Write::flush(&mut file)?;
-    Ok(())
+    super::write_file(dir, p)
 }
 
 pub fn read(dir: &Path) -> Result<StudyPartial> {
     let p: StudyPartial = read_file(dir)?;
     let path = dir.join(FILE);
-    if p.format != FORMAT {
-        bail!(
-            "{} has format `{}`, expected `{FORMAT}`",
-            path.display(),
-            p.format
-        );
-    }
+    super::check_format(dir, &p.format, FORMAT)?;
     let Shard { index, count } = p.shard;
     let fits = index >= 1
         && index <= count
